@@ -1,0 +1,243 @@
+"""Turn drawings and pictures into MNIST-style 28x28 inputs. Pure functions, OpenCV.
+
+MNIST's recipe (LeCun et al.): crop to the ink, scale to fit a 20x20 box keeping the aspect
+ratio (anti-aliased), place in 28x28 so that the ink's centre of mass is at pixel (14, 14).
+On top of that, stroke thickness is normalised: whatever brush drew it, the digit reaches the
+model with MNIST's typical stroke width, which is what makes thin and thick brushes alike.
+
+Conventions: an "ink mask" is (H, W) uint8, 1 where there is ink, 0 elsewhere; a "digit image"
+is (28, 28) float32 in [0, 1], white ink on black, the model's input.
+"""
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+MNIST_SIZE = 28  # side of the model's input image
+MNIST_BOX = 20  # side of the box the ink is fitted into
+MNIST_CENTRE = 14.0  # where MNIST puts the centre of mass (row and column, pixel index)
+WORK_MIN_SIDE = 64  # working resolution for thickness changes: longest side at least ...
+WORK_MAX_SIDE = 128  # ... and at most this many pixels
+
+
+@dataclasses.dataclass(frozen=True)
+class PreprocessSettings:
+X
+    merge_overlap: float = 0.5  # merge ink pieces whose columns overlap this much of the narrower
+    fragment_size: float = 0.3  # a piece smaller than this fraction of the tallest is a fragment
+    min_ink_pixels: int = 4  # an ink mask with fewer pixels counts as empty
+
+
+DEFAULT_SETTINGS = PreprocessSettings()
+
+
+def check_mask(mask: np.ndarray) -> np.ndarray:
+    """Validate an ink mask and return it as contiguous uint8 0/1."""
+    if not isinstance(mask, np.ndarray):
+        raise TypeError(f"ink mask must be a numpy array, got {type(mask).__name__}")
+    if mask.ndim != 2:
+        raise ValueError(f"ink mask must be 2-D (H, W), got shape {mask.shape}")
+    if mask.shape[0] < 1 or mask.shape[1] < 1:
+        raise ValueError(f"ink mask is empty, shape {mask.shape}")
+    return np.ascontiguousarray(mask != 0, dtype=np.uint8)
+
+
+# ----------------------------------------------------------------------------- pictures
+def image_to_mask(image: np.ndarray) -> np.ndarray:
+    """Ink mask of a picture: (H, W) or (H, W, 3|4) uint8, dark-on-light or light-on-dark.
+
+    The background is taken to be the colour of the border; Otsu's threshold splits ink from
+    it; specks smaller than 0.02% of the picture are dropped.
+    """
+    if not isinstance(image, np.ndarray) or image.ndim not in (2, 3) or image.size == 0:
+        raise ValueError(f"expected an (H, W) or (H, W, C) image, got {getattr(image, 'shape', image)!r}")
+    if image.ndim == 3:
+        if image.shape[2] == 4:  # transparent pixels are background
+            alpha = image[:, :, 3:4].astype(np.float32) / 255.0
+            image = (image[:, :, :3] * alpha + 255 * (1 - alpha)).astype(np.uint8)
+        image = cv2.cvtColor(image[:, :, :3], cv2.COLOR_BGR2GRAY)
+    gray = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
+    border = np.concatenate([gray[0], gray[-1], gray[:, 0], gray[:, -1]])
+    if np.median(border) > 127:  # dark ink on a light background
+        gray = 255 - gray
+    if int(gray.max()) - int(gray.min()) < 32:  # no contrast: no ink
+        return np.zeros(gray.shape, np.uint8)
+    blurred = cv2.GaussianBlur(gray, (3, 3), 0)
+    _, mask = cv2.threshold(blurred, 0, 1, cv2.THRESH_BINARY + cv2.THRESH_OTSU)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8)
+    speck = max(2, int(0.0002 * mask.size))
+    keep = np.zeros(count, np.uint8)
+    keep[1:] = stats[1:, cv2.CC_STAT_AREA] >= speck
+    return keep[labels]
+
+
+# ----------------------------------------------------------------------------- segmentation
+def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
+    """Split an ink mask into one mask per digit, left to right, each cropped to its ink: (h, w) uint8.
+
+    Connected pieces of ink are grouped into digits: pieces whose columns overlap (the bar of
+    a 7, the flag of a 5, the strokes of a 4) and small fragments (the dot of a broken
+    stroke) join the piece they belong to.
+    """
+    mask = check_mask(mask)
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    boxes = [
+        [int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP]),
+         int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]),
+         int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT])]
+        for i in range(1, count)
+    ]
+    groups = [[i] for i in range(1, count)]
+    if not groups:
+        return []
+    tallest = max(box[3] - box[1] for box in boxes)
+    merged = True
+    while merged and len(groups) > 1:
+        merged = False
+        group_boxes = [_union([boxes[i - 1] for i in group]) for group in groups]
+        for a in range(len(groups)):
+            partner = _merge_partner(a, group_boxes, tallest, settings)
+            if partner is not None:
+                groups[a] = groups[a] + groups[partner]
+                del groups[partner]
+                merged = True
+                break
+    group_boxes = [_union([boxes[i - 1] for i in group]) for group in groups]
+    order = sorted(range(len(groups)), key=lambda g: (group_boxes[g][0] + group_boxes[g][2]) / 2)
+    digit_masks = []
+    for g in order:
+        left, top, right, bottom = group_boxes[g]
+        window = labels[top:bottom, left:right]
+        digit_masks.append(np.isin(window, groups[g]).astype(np.uint8))
+    return digit_masks
+
+
+def _union(boxes):
+    return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
+
+
+def _merge_partner(index, boxes, tallest, settings):
+    """The group that group `index` belongs with, or None."""
+    left, top, right, bottom = boxes[index]
+    width, height = right - left, bottom - top
+    is_fragment = max(width, height) < settings.fragment_size * tallest
+    best, best_distance = None, None
+    for other, (other_left, other_top, other_right, other_bottom) in enumerate(boxes):
+        if other == index:
+            continue
+        overlap = min(right, other_right) - max(left, other_left)
+        narrower = max(1, min(width, other_right - other_left))
+        if overlap >= settings.merge_overlap * narrower:
+            return other
+        if is_fragment:
+            gap_x = max(0, max(left, other_left) - min(right, other_right))
+            gap_y = max(0, max(top, other_top) - min(bottom, other_bottom))
+            distance = np.hypot(gap_x, gap_y)
+            if best_distance is None or distance < best_distance:
+                best, best_distance = other, distance
+    if best is not None and best_distance <= settings.fragment_size * tallest:
+        return best
+    return None
+
+
+# ----------------------------------------------------------------------------- one digit
+def estimate_stroke_width(mask: np.ndarray) -> float:
+    """Typical stroke width of an ink mask in pixels (twice the distance to the edge along the ridges)."""
+    mask = check_mask(mask)
+    if not mask.any():
+        return 0.0
+    return _width_from_distances(cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_5))
+
+
+def _width_from_distances(inside):
+    ridge = (inside > 0) & (inside >= cv2.dilate(inside, np.ones((3, 3), np.uint8)))
+    return float(max(1.0, 2.0 * np.median(inside[ridge]) - 1.0))
+
+
+def _crop(mask):
+    rows = np.flatnonzero(mask.any(axis=1))
+    columns = np.flatnonzero(mask.any(axis=0))
+    return mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+
+
+def _to_working_scale(crop):
+    """Resize a cropped mask so its longest side is within [WORK_MIN_SIDE, WORK_MAX_SIDE]."""
+    height, width = crop.shape
+    longest = max(height, width)
+    target = min(max(longest, WORK_MIN_SIDE), WORK_MAX_SIDE)
+    if target == longest:
+        return crop
+    scale = target / longest
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    if scale < 1:  # area-average, then keep any pixel a stroke covers a fifth of
+        resized = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA)
+        return (resized > 0.2).astype(np.uint8)
+    resized = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
+    return (resized >= 0.5).astype(np.uint8)
+
+
+def normalise_thickness(mask: np.ndarray, stroke_width: float) -> np.ndarray:
+    """Soft ink (H', W') float32 in [0, 1] whose strokes, once fitted to 20 pixels, are `stroke_width` wide.
+
+    Growing strokes also grows the box they are fitted into, so the change is solved for:
+    with L the longest side and b the stroke width now, the change d satisfies
+    (b + d) * 20 / (L + d) = stroke_width.
+    """
+    work = _to_working_scale(_crop(check_mask(mask)))
+    work = cv2.copyMakeBorder(work, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
+    current = _width_from_distances(cv2.distanceTransform(work, cv2.DIST_L2, cv2.DIST_MASK_5))
+    longest = max(work.shape)
+    ratio = stroke_width / MNIST_BOX
+    change = (ratio * longest - current) / (1.0 - ratio)
+    change = max(change, 1.0 - current)  # never thinner than one pixel
+    margin = int(np.ceil(max(change, 0.0) / 2.0)) + 1
+    work = cv2.copyMakeBorder(work, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
+    inside = cv2.distanceTransform(work, cv2.DIST_L2, cv2.DIST_MASK_5)
+    outside = cv2.distanceTransform(1 - work, cv2.DIST_L2, cv2.DIST_MASK_5)
+    signed = np.where(work > 0, inside - 0.5, 0.5 - outside)  # > 0 inside the ink
+    return np.clip(signed + change / 2.0 + 0.5, 0.0, 1.0).astype(np.float32)
+
+
+def fit_and_centre(ink: np.ndarray) -> np.ndarray:
+    """MNIST framing of soft ink (H, W) float32: fit 20x20 keeping aspect, centre of mass at (14, 14).
+
+    Returns (28, 28) float32 in [0, 1], white ink on black, brightest pixel 1.
+    """
+    rows = np.flatnonzero((ink > 0.02).any(axis=1))
+    columns = np.flatnonzero((ink > 0.02).any(axis=0))
+    ink = ink[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    height, width = ink.shape
+    scale = MNIST_BOX / max(height, width)
+    size = (max(1, round(width * scale)), max(1, round(height * scale)))
+    interpolation = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
+    small = cv2.resize(ink, size, interpolation=interpolation)
+    canvas = np.zeros((MNIST_SIZE, MNIST_SIZE), np.float32)
+    top, left = (MNIST_SIZE - size[1]) // 2, (MNIST_SIZE - size[0]) // 2
+    canvas[top : top + size[1], left : left + size[0]] = small
+    moments = cv2.moments(canvas)
+    if moments["m00"] > 0:
+        shift_x = MNIST_CENTRE - moments["m10"] / moments["m00"]
+        shift_y = MNIST_CENTRE - moments["m01"] / moments["m00"]
+        matrix = np.float32([[1, 0, shift_x], [0, 1, shift_y]])
+        canvas = cv2.warpAffine(canvas, matrix, (MNIST_SIZE, MNIST_SIZE), flags=cv2.INTER_LINEAR, borderValue=0.0)
+    peak = float(canvas.max())
+    if peak > 0:
+        canvas /= peak
+    return np.clip(canvas, 0.0, 1.0)
+
+
+def digit_to_mnist(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTINGS) -> np.ndarray:
+    """One digit's ink mask (H, W) uint8 -> (28, 28) float32 in [0, 1], white ink on black."""
+    mask = check_mask(mask)
+    if int(mask.sum()) < 1:
+        raise ValueError("ink mask has no ink")
+    return fit_and_centre(normalise_thickness(mask, settings.stroke_width))
+
+
+def mask_to_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
+    """All digits of an ink mask, left to right, each (28, 28) float32; [] when there is no ink."""
+    mask = check_mask(mask)
+    if int(mask.sum()) < settings.min_ink_pixels:
+        return []
+    return [digit_to_mnist(digit, settings) for digit in split_digits(mask, settings)]

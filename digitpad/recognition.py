@@ -1,0 +1,98 @@
+"""From strokes or pictures to a recognised number: preprocessing, the model and the verdict."""
+
+import dataclasses
+
+import numpy as np
+
+from digitpad import ink, preprocess
+from digitpad.drawing import Stroke
+from digitpad.settings import RecognitionSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class DigitResult:
+    digit: int  # the most probable digit
+    confidence: float  # its probability
+    probabilities: tuple[float, ...]  # probability of each of 0-9
+    image: np.ndarray  # (28, 28) float32, what the model saw
+    sure: bool  # confident enough, and shaped like a digit
+
+
+@dataclasses.dataclass(frozen=True)
+class Result:
+    digits: tuple[DigitResult, ...] = ()  # left to right
+    scribble: bool = False  # too much ink or too many pieces to be a number
+
+    @property
+    def text(self) -> str:
+        """The number read, best guesses included; "" for an empty canvas."""
+        return "".join(str(digit.digit) for digit in self.digits)
+
+    @property
+    def sure(self) -> bool:
+        return bool(self.digits) and not self.scribble and all(digit.sure for digit in self.digits)
+
+    @property
+    def confidence(self) -> float:
+        """Probability that every digit is right (their product); 0 for an empty result."""
+        if not self.digits:
+            return 0.0
+        return float(np.prod([digit.confidence for digit in self.digits]))
+
+    def to_json(self) -> dict:
+        return {
+            "text": self.text,
+            "sure": self.sure,
+            "confidence": round(self.confidence, 4),
+            "digits": [
+                {"digit": d.digit, "confidence": round(d.confidence, 4), "probabilities": [round(p, 4) for p in d.probabilities]}
+                for d in self.digits
+            ],
+        }
+
+
+EMPTY = Result()
+
+
+class Recognizer:
+    """Reads ink masks, strokes or pictures with one model and one set of settings."""
+
+    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings()):
+        self.model = model  # anything with predict((N, 28, 28)) -> (N, 10)
+        self.settings = settings
+
+    def recognise_mask(self, mask: np.ndarray) -> Result:
+        """Ink mask (H, W) uint8, 1 = ink -> Result."""
+        pieces = preprocess.split_digits(mask, self.settings.preprocess) if mask.sum() >= self.settings.preprocess.min_ink_pixels else []
+        if not pieces:
+            return EMPTY
+        scribble = len(pieces) > self.settings.max_digits
+        pieces = pieces[: self.settings.max_digits]
+        images = np.stack([preprocess.digit_to_mnist(piece, self.settings.preprocess) for piece in pieces])
+        return self.recognise_images(images, scribble)
+
+    def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
+        """(N, 28, 28) float32 digit images, left to right -> Result."""
+        probabilities = self.model.predict(images)
+        digits = []
+        for image, row in zip(images, probabilities):
+            best = int(row.argmax())
+            confidence = float(row[best])
+            shaped_like_digit = float(image.mean()) <= self.settings.max_ink_fraction
+            digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image,
+                                      confidence >= self.settings.confident and shaped_like_digit))
+        return Result(tuple(digits), scribble)
+
+    def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
+        """Strokes in canvas pixels on a square canvas of side canvas_size -> Result."""
+        return self.recognise_mask(self.strokes_to_mask(strokes, canvas_size))
+
+    def strokes_to_mask(self, strokes: list[Stroke], canvas_size: int) -> np.ndarray:
+        """The recognition raster: (S, S) uint8 with S = canvas_size * recognition_scale."""
+        scale = self.settings.recognition_scale
+        side = max(1, int(round(canvas_size * scale)))
+        return ink.render_mask(strokes, (side, side), scale)
+
+    def recognise_picture(self, image: np.ndarray) -> Result:
+        """A photo, scan or screenshot (H, W[, C]) uint8, either polarity -> Result."""
+        return self.recognise_mask(preprocess.image_to_mask(image))

@@ -1,0 +1,28 @@
+"""Find files shipped with digitpad, from a source checkout or a PyInstaller bundle.
+
+Every shipped file (model, fonts, icons, sample drawings) is looked up here and nowhere else.
+"""
+
+import pathlib
+import sys
+
+
+def bundle_root() -> pathlib.Path:
+    """The folder holding model/ and assets/: PyInstaller's unpack dir when frozen, else the repo."""
+    frozen_root = getattr(sys, "_MEIPASS", None)
+    if frozen_root:
+        return pathlib.Path(frozen_root)
+    return pathlib.Path(__file__).resolve().parent.parent
+
+
+def resource_path(*parts: str) -> pathlib.Path:
+    """Path of a shipped file, e.g. resource_path("model", "digitpad.tflite")."""
+    return bundle_root().joinpath(*parts)
+
+
+def model_path() -> pathlib.Path:
+    return resource_path("model", "digitpad.tflite")
+
+
+def asset_path(*parts: str) -> pathlib.Path:
+    return resource_path("assets", *parts)

@@ -1,0 +1,41 @@
+"""Every tunable of the app in one place: typed, frozen dataclasses with a comment per field."""
+
+import dataclasses
+
+from digitpad.preprocess import PreprocessSettings
+
+
+@dataclasses.dataclass(frozen=True)
+class RecognitionSettings:
+    confident: float = 0.80  # below this probability a digit is shown as "not sure"
+    max_ink_fraction: float = 0.35  # a 28x28 input with more ink than this is a scribble, not a digit
+    max_digits: int = 12  # more pieces than this: a scribble, not a number
+    recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
+    live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
+    preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
+
+
+@dataclasses.dataclass(frozen=True)
+class CanvasSettings:
+    canvas_size: int = 560  # side of the square canvas in canvas pixels (strokes are stored in these)
+    default_brush: float = 24.0  # brush diameter at start, canvas pixels
+    min_brush: float = 4.0  # smallest brush the wheel or [ ] gives
+    max_brush: float = 64.0  # largest brush
+    brush_step: float = 4.0  # change per wheel notch or [ ] press
+    eraser_factor: float = 2.0  # the eraser is this many times the brush
+
+
+@dataclasses.dataclass(frozen=True)
+class WindowSettings:
+    initial_size: tuple[int, int] = (940, 640)  # window size at start, pixels
+    min_size: tuple[int, int] = (480, 360)  # the window is not made smaller than this
+    panel_width: int = 340  # width of the side panel at the initial size
+    frames_per_second: int = 60  # frame cap of the main loop
+    title: str = "digitpad"  # window title
+
+
+@dataclasses.dataclass(frozen=True)
+class Settings:
+    recognition: RecognitionSettings = RecognitionSettings()
+    canvas: CanvasSettings = CanvasSettings()
+    window: WindowSettings = WindowSettings()
