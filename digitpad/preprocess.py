@@ -23,7 +23,8 @@ WORK_MAX_SIDE = 128  # ... and at most this many pixels
 
 @dataclasses.dataclass(frozen=True)
 class PreprocessSettings:
-X
+    stroke_width: float = 2.2  # target stroke width in 28x28 pixels; MNIST digits upscaled and
+    # re-preprocessed come back closest to themselves (and with their own ink mass) at 2.2
     merge_overlap: float = 0.5  # merge ink pieces whose columns overlap this much of the narrower
     fragment_size: float = 0.3  # a piece smaller than this fraction of the tallest is a fragment
     min_ink_pixels: int = 4  # an ink mask with fewer pixels counts as empty
