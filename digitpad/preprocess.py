@@ -28,6 +28,7 @@ class PreprocessSettings:
     merge_overlap: float = 0.5  # merge ink pieces whose columns overlap this much of the narrower
     fragment_size: float = 0.3  # a piece smaller than this fraction of the tallest is a fragment
     min_ink_pixels: int = 4  # an ink mask with fewer pixels counts as empty
+    max_pieces: int = 40  # more separate pieces of ink than this are not split into digits
 
 
 DEFAULT_SETTINGS = PreprocessSettings()
@@ -92,6 +93,8 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     groups = [[i] for i in range(1, count)]
     if not groups:
         return []
+    if len(groups) > settings.max_pieces:  # noise or a scribble: one piece, judged as a whole
+        return [_crop(mask)]
     tallest = max(box[3] - box[1] for box in boxes)
     merged = True
     while merged and len(groups) > 1:

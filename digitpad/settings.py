@@ -27,7 +27,7 @@ class CanvasSettings:
 
 @dataclasses.dataclass(frozen=True)
 class WindowSettings:
-    initial_size: tuple[int, int] = (940, 640)  # window size at start, pixels
+    initial_size: tuple[int, int] = (948, 620)  # window size at start: a 560-pixel canvas at scale 1
     min_size: tuple[int, int] = (480, 360)  # the window is not made smaller than this
     panel_width: int = 340  # width of the side panel at the initial size
     frames_per_second: int = 60  # frame cap of the main loop

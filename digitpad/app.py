@@ -1,0 +1,332 @@
+"""The digitpad window: routes pygame events to the drawing, recognition and storage.
+
+The main loop only routes (events -> update -> draw -> flip -> tick). Everything else lives
+in plain classes: Drawing (strokes, undo), Recognizer (preprocessing + model), the
+RecognitionWorker thread, UserStore (files) and view (pixels).
+"""
+
+import pathlib
+import sys
+import threading
+import time
+
+import pygame
+
+from digitpad import ink, view
+from digitpad.drawing import Drawing
+from digitpad.layout import Layout
+from digitpad.model import DigitModel, ModelError
+from digitpad.recognition import EMPTY, Recognizer, Result
+from digitpad.resources import asset_path, model_path
+from digitpad.settings import Settings
+from digitpad.storage import UserStore, default_user_dir
+from digitpad.worker import RecognitionWorker
+
+MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
+
+
+class App:
+    def __init__(self, settings: Settings = Settings(), model_file: pathlib.Path | None = None,
+                 user_dir: pathlib.Path | None = None):
+        pygame.display.init()  # not pygame.init(): digitpad needs no sound (and no audio device)
+        pygame.font.init()
+        self.settings = settings
+        self.screen = pygame.display.set_mode(settings.window.initial_size, pygame.RESIZABLE)
+        pygame.display.set_caption(settings.window.title)
+        self._set_icon()
+        self._set_minimum_size()
+        self.layout = Layout.for_window(*self.screen.get_size(), settings.window.panel_width)
+        self.fonts = view.Fonts()
+        self.clock = pygame.time.Clock()
+        self.drawing = Drawing()
+        self.store = UserStore(user_dir if user_dir is not None else default_user_dir())
+        self.brush = settings.canvas.default_brush  # brush diameter in canvas pixels
+        self.erasing = False  # the eraser toggle (E); the right button always erases
+        self.pointer = None  # which pointer is drawing the current stroke
+        self.show_help = False
+        self.selected = 0  # which digit of a number the bars and teaching refer to
+        self.message = ""  # status shown in the panel
+        self.message_is_error = False
+        self.running = True
+        self.last_submit = 0.0
+        self.submitted_version = -1
+        self._canvas_cache = (None, None)
+        self.recognizer: Recognizer | None = None
+        self.model_ready = False
+        self.model_loaded = threading.Event()
+        self.worker = RecognitionWorker(self._recognise)
+        self.draw()  # the first frame appears before the model is loaded
+        pygame.display.flip()
+        threading.Thread(target=self._load_model, args=(model_file,), name="model-loader", daemon=True).start()
+
+    # ------------------------------------------------------------------ public, for tests and the loop
+    @property
+    def canvas_rect(self) -> pygame.Rect:
+        return self.layout.canvas
+
+    @property
+    def result(self) -> Result:
+        return self.worker.latest if self.model_ready else EMPTY
+
+    def flush(self, timeout: float = 30.0) -> None:
+        """Return once recognition has caught up with every event handled so far."""
+        self.model_loaded.wait(timeout)
+        self._submit_if_changed(force=True)
+        self.worker.flush(timeout)
+        self._after_result()
+
+    def run(self) -> int:
+        try:
+            while self.running:
+                for event in pygame.event.get():
+                    self.handle_event(event)
+                self.update()
+                self.draw()
+                pygame.display.flip()
+                self.clock.tick(self.settings.window.frames_per_second)
+        finally:
+            self.close()
+        return 0
+
+    def close(self) -> None:
+        self.worker.stop()
+        pygame.quit()
+
+    # ------------------------------------------------------------------ events
+    def handle_event(self, event: pygame.event.Event) -> None:
+        kind = event.type
+        if kind == pygame.QUIT:
+            self.running = False
+        elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
+            self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width)
+        elif kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION) and getattr(event, "touch", False):
+            return  # SDL's copy of a touch; the finger event draws
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
+            self._pointer_down(MOUSE, event.pos, erase=event.button == 3 or self.erasing)
+        elif kind == pygame.MOUSEMOTION:
+            if self.pointer == MOUSE and not any(event.buttons):
+                self._pointer_up(MOUSE)  # the button was released outside the window
+            else:
+                self._pointer_move(MOUSE, event.pos)
+        elif kind == pygame.MOUSEBUTTONUP and event.button in (1, 3):
+            self._pointer_move(MOUSE, event.pos)
+            self._pointer_up(MOUSE)
+        elif kind == pygame.MOUSEWHEEL:
+            self._change_brush(event.y)
+        elif kind in (pygame.FINGERDOWN, pygame.FINGERMOTION, pygame.FINGERUP):
+            self._finger(event)
+        elif kind == pygame.KEYDOWN:
+            self._key(event)
+
+    def _finger(self, event) -> None:
+        width, height = self.screen.get_size()
+        position = (event.x * width, event.y * height)
+        pointer = ("finger", event.finger_id)
+        if event.type == pygame.FINGERDOWN:
+            self._pointer_down(pointer, position, erase=self.erasing)
+        elif event.type == pygame.FINGERMOTION:
+            self._pointer_move(pointer, position)
+        else:
+            self._pointer_move(pointer, position)
+            self._pointer_up(pointer)
+
+    def _key(self, event) -> None:
+        key, mods = event.key, event.mod
+        command = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
+        shift = bool(mods & pygame.KMOD_SHIFT)
+        if key == pygame.K_ESCAPE:
+            if self.show_help:
+                self.show_help = False
+            else:
+                self.running = False
+        elif command and key == pygame.K_z:
+            self._history(self.drawing.redo if shift else self.drawing.undo)
+        elif command and key == pygame.K_y:
+            self._history(self.drawing.redo)
+        elif command and key == pygame.K_s:
+            self.save()
+        elif command:
+            return
+        elif key in (pygame.K_DELETE, pygame.K_BACKSPACE, pygame.K_c):
+            self.drawing.clear()
+            self.message = ""
+            self._submit_if_changed(force=True)
+        elif key in (pygame.K_LEFTBRACKET, pygame.K_MINUS, pygame.K_KP_MINUS):
+            self._change_brush(-1)
+        elif key in (pygame.K_RIGHTBRACKET, pygame.K_EQUALS, pygame.K_PLUS, pygame.K_KP_PLUS):
+            self._change_brush(+1)
+        elif key == pygame.K_e:
+            self.erasing = not self.erasing
+        elif key in (pygame.K_F1, pygame.K_h):
+            self.show_help = not self.show_help
+        elif key in (pygame.K_TAB, pygame.K_RIGHT):
+            self._select(-1 if shift else +1)
+        elif key == pygame.K_LEFT:
+            self._select(-1)
+        elif pygame.K_0 <= key <= pygame.K_9:
+            self.teach(key - pygame.K_0)
+        elif pygame.K_KP0 <= key <= pygame.K_KP9:
+            self.teach(key - pygame.K_KP0)
+
+    # ------------------------------------------------------------------ drawing
+    def _to_canvas(self, position) -> tuple[float, float]:
+        scale = self.canvas_rect.width / self.settings.canvas.canvas_size
+        return ((position[0] - self.canvas_rect.x) / scale, (position[1] - self.canvas_rect.y) / scale)
+
+    def _pointer_down(self, pointer, position, erase: bool) -> None:
+        if self.pointer is not None or self.show_help or not self.canvas_rect.collidepoint(position):
+            return
+        self.pointer = pointer
+        width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
+        self.drawing.begin(self._to_canvas(position), width, erase)
+
+    def _pointer_move(self, pointer, position) -> None:
+        if self.pointer == pointer:
+            self.drawing.extend(self._to_canvas(position))
+
+    def _pointer_up(self, pointer) -> None:
+        if self.pointer != pointer:
+            return
+        self.pointer = None
+        self.drawing.end()
+        self._submit_if_changed(force=True)  # a finished stroke is recognised at once
+
+    def _history(self, step) -> None:
+        if step():
+            self._submit_if_changed(force=True)
+
+    def _change_brush(self, steps: float) -> None:
+        canvas = self.settings.canvas
+        self.brush = min(canvas.max_brush, max(canvas.min_brush, self.brush + steps * canvas.brush_step))
+
+    def _select(self, step: int) -> None:
+        count = len(self.result.digits)
+        if count:
+            self.selected = (self.selected + step) % count
+
+    # ------------------------------------------------------------------ recognition
+    def _load_model(self, model_file) -> None:
+        candidates = [model_file] if model_file else [self.store.root / "model" / "digitpad.tflite", model_path()]
+        errors = []
+        for candidate in candidates:
+            if candidate != model_path() and not pathlib.Path(candidate).is_file() and not model_file:
+                continue  # no fine-tuned model of the user's: the bundled one
+            try:
+                self.recognizer = Recognizer(DigitModel(candidate), self.settings.recognition)
+                if candidate != model_path() and not model_file:
+                    self._say(f"Using your fine-tuned model: {candidate}")
+                break
+            except ModelError as error:
+                errors.append(str(error))
+        if self.recognizer is None:
+            self._say("Cannot recognise: " + "; ".join(errors) + ". Reinstall digitpad.", error=True)
+            print(f"digitpad: {'; '.join(errors)}", file=sys.stderr)
+        elif errors:
+            self._say(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
+        self.model_ready = self.recognizer is not None
+        self.model_loaded.set()
+
+    def _recognise(self, strokes) -> Result:
+        self.model_loaded.wait()
+        if self.recognizer is None:
+            return EMPTY
+        return self.recognizer.recognise_strokes(strokes, self.settings.canvas.canvas_size)
+
+    def _submit_if_changed(self, force: bool = False) -> None:
+        now = time.perf_counter()
+        if self.drawing.version == self.submitted_version:
+            return
+        if not force and now - self.last_submit < self.settings.recognition.live_interval_seconds:
+            return
+        self.submitted_version = self.drawing.version
+        self.last_submit = now
+        self.worker.submit(self.drawing.all_strokes())
+
+    def _after_result(self) -> None:
+        count = len(self.result.digits)
+        if self.selected >= count:
+            self.selected = max(0, count - 1)
+        if self.worker.error is not None:
+            self._say(f"Recognition failed: {self.worker.error}", error=True)
+
+    def update(self) -> None:
+        """Per-frame work: live recognition while a stroke is drawn."""
+        if self.pointer is not None:
+            self._submit_if_changed()
+        self._after_result()
+
+    # ------------------------------------------------------------------ saving and teaching
+    def save(self) -> pathlib.Path | None:
+        strokes = self.drawing.strokes
+        if not strokes:
+            self._say("Nothing to save: the canvas is empty.")
+            return None
+        self.flush()
+        size = self.settings.canvas.canvas_size
+        picture = ink.render_mask(strokes, (size, size)) * 255
+        try:
+            path = self.store.save_drawing(picture, [stroke.to_json() for stroke in strokes], self.result.to_json())
+        except OSError as error:
+            self._say(f"Could not save: {error}", error=True)
+            return None
+        self._say(f"Saved {path.name} in {path.parent}")
+        return path
+
+    def teach(self, label: int) -> pathlib.Path | None:
+        self.flush()
+        digits = self.result.digits
+        if not digits:
+            self._say("Draw a digit first, then press the right digit key to teach it.")
+            return None
+        index = min(self.selected, len(digits) - 1)
+        try:
+            path = self.store.save_sample(digits[index].image, label)
+        except OSError as error:
+            self._say(f"Could not store the sample: {error}", error=True)
+            return None
+        self._say(f"Taught: sample stored as {label} in {path.parent}")
+        self.selected = (index + 1) % len(digits)
+        return path
+
+    def _say(self, text: str, error: bool = False) -> None:
+        self.message, self.message_is_error = text, error
+
+    # ------------------------------------------------------------------ drawing the window
+    def draw(self) -> None:
+        screen = self.screen
+        screen.fill(view.BACKGROUND)
+        rect = self.canvas_rect
+        key = (self.drawing.version, rect.size)
+        if self._canvas_cache[0] != key:
+            scale = rect.width / self.settings.canvas.canvas_size
+            self._canvas_cache = (key, view.canvas_surface(self.drawing.all_strokes(), rect.width, scale))
+        screen.blit(self._canvas_cache[1], rect.topleft)
+        pygame.draw.rect(screen, view.BAR, rect.inflate(4, 4), 2)
+        self._draw_cursor()
+        view.draw_panel(screen, self.fonts, self.layout.panel, self)
+        if self.show_help:
+            view.draw_help(screen, self.fonts, self.canvas_rect)
+
+    def _draw_cursor(self) -> None:
+        if not pygame.mouse.get_focused():
+            return
+        position = pygame.mouse.get_pos()
+        if self.canvas_rect.collidepoint(position):
+            scale = self.canvas_rect.width / self.settings.canvas.canvas_size
+            factor = self.settings.canvas.eraser_factor if self.erasing else 1.0
+            radius = max(2, int(self.brush * factor * scale / 2))
+            pygame.draw.circle(self.screen, view.WARNING if self.erasing else view.MUTED, position, radius, 1)
+
+    def _set_icon(self) -> None:
+        icon = asset_path("icons", "digitpad.png")
+        if icon.is_file():
+            try:
+                pygame.display.set_icon(pygame.image.load(str(icon)))
+            except pygame.error:
+                pass  # a missing icon is no reason not to start
+
+    def _set_minimum_size(self) -> None:
+        try:
+            pygame.Window.from_display_module().minimum_size = self.settings.window.min_size
+        except (AttributeError, pygame.error):
+            pass  # older pygame: no minimum, the layout still copes

@@ -1,0 +1,101 @@
+"""The user's folder: saved drawings and taught samples, written atomically."""
+
+import datetime
+import json
+import os
+import pathlib
+import tempfile
+
+import cv2
+import numpy as np
+
+
+def default_user_dir() -> pathlib.Path:
+    """Platform-appropriate data folder (e.g. ~/.local/share/digitpad); DIGITPAD_HOME overrides it."""
+    override = os.environ.get("DIGITPAD_HOME")
+    if override:
+        return pathlib.Path(override)
+    import platformdirs
+
+    return pathlib.Path(platformdirs.user_data_dir("digitpad", appauthor=False))
+
+
+def atomic_write(path: pathlib.Path, data: bytes) -> pathlib.Path:
+    """Write data to path via a temp file in the same folder and a rename: never a half file."""
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        with os.fdopen(handle, "wb") as temp_file:
+            temp_file.write(data)
+            temp_file.flush()
+            os.fsync(temp_file.fileno())
+        os.replace(temp_name, path)
+    except BaseException:
+        pathlib.Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path
+
+
+def encode_png(image: np.ndarray) -> bytes:
+    ok, encoded = cv2.imencode(".png", image)
+    if not ok:
+        raise ValueError(f"cannot encode an image of shape {image.shape} as PNG")
+    return encoded.tobytes()
+
+
+def timestamp() -> str:
+    return datetime.datetime.now().strftime("%Y%m%d-%H%M%S-%f")
+
+
+class UserStore:
+    """Saved drawings under <root>/drawings, taught samples under <root>/samples/<digit>/."""
+
+    def __init__(self, root: pathlib.Path):
+        self.root = pathlib.Path(root)
+
+    @property
+    def drawings_dir(self) -> pathlib.Path:
+        return self.root / "drawings"
+
+    @property
+    def samples_dir(self) -> pathlib.Path:
+        return self.root / "samples"
+
+    def save_drawing(self, picture: np.ndarray, strokes_json: list, result_json: dict) -> pathlib.Path:
+        """Write drawing-<time>.png and drawing-<time>.json; returns the PNG's path.
+
+        The JSON goes last, so a drawing's JSON never exists without its picture.
+        """
+        stem = f"drawing-{timestamp()}"
+        png = atomic_write(self.drawings_dir / f"{stem}.png", encode_png(picture))
+        document = {"format": "digitpad-drawing", "version": 1, "strokes": strokes_json, "result": result_json}
+        atomic_write(self.drawings_dir / f"{stem}.json", json.dumps(document, indent=1).encode())
+        return png
+
+    def save_sample(self, image: np.ndarray, label: int) -> pathlib.Path:
+        """Store a (28, 28) float32 model input as an 8-bit PNG under samples/<label>/."""
+        if not (isinstance(label, int) and 0 <= label <= 9):
+            raise ValueError(f"label must be a digit 0-9, got {label!r}")
+        if image.shape != (28, 28):
+            raise ValueError(f"a sample is a (28, 28) image, got {image.shape}")
+        pixels = np.clip(np.round(image * 255), 0, 255).astype(np.uint8)
+        return atomic_write(self.samples_dir / str(label) / f"sample-{timestamp()}.png", encode_png(pixels))
+
+    def load_samples(self) -> tuple[np.ndarray, np.ndarray]:
+        """All taught samples: images (N, 28, 28) uint8, labels (N,) uint8."""
+        return load_samples(self.samples_dir)
+
+
+def load_samples(folder: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:
+    """Read <folder>/<digit>/*.png (28x28 grayscale, white ink on black); unreadable files are skipped."""
+    images, labels = [], []
+    for digit in range(10):
+        for path in sorted((pathlib.Path(folder) / str(digit)).glob("*.png")):
+            image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_GRAYSCALE)
+            if image is not None and image.shape == (28, 28):
+                images.append(image)
+                labels.append(digit)
+    if not images:
+        return np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
+    return np.stack(images), np.array(labels, np.uint8)

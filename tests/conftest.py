@@ -1,0 +1,72 @@
+import os
+
+os.environ.setdefault("SDL_VIDEODRIVER", "dummy")  # headless: no screen needed
+os.environ.setdefault("SDL_AUDIODRIVER", "dummy")
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+
+import pathlib  # noqa: E402
+
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+DATA = pathlib.Path(__file__).resolve().parent / "data"
+PEN_DIGITS = DATA / "pen_digits_dev.npz"
+MNIST_DIR = REPO / "data" / "mnist"
+
+
+@pytest.fixture(autouse=True)
+def user_home(tmp_path, monkeypatch):
+    """Every test gets its own empty user data folder."""
+    home = tmp_path / "digitpad-home"
+    monkeypatch.setenv("DIGITPAD_HOME", str(home))
+    return home
+
+
+@pytest.fixture(scope="session")
+def mnist_test():
+    from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
+
+    return load_split(MNIST_DIR / TEST_IMAGES, MNIST_DIR / TEST_LABELS)
+
+
+@pytest.fixture(scope="session")
+def pen_digit_set():
+    from digitpad import pen_digits as module
+
+    return module.load(PEN_DIGITS)
+
+
+@pytest.fixture(scope="session")
+def model():
+    from digitpad.model import DigitModel
+    from digitpad.resources import model_path
+
+    return DigitModel(model_path())
+
+
+@pytest.fixture(scope="session")
+def recognizer(model):
+    from digitpad.recognition import Recognizer
+
+    return Recognizer(model)
+
+
+@pytest.fixture
+def app(user_home):
+    from digitpad.app import App
+
+    application = App(user_dir=user_home)
+    application.flush()
+    yield application
+    application.close()
+
+
+def balanced_sample(digits, per_class: int, seed: int = 0):
+    """per_class pen digits of each label, picked at random but reproducibly."""
+    rng = np.random.default_rng(seed)
+    chosen = []
+    for label in range(10):
+        rows = [i for i, digit in enumerate(digits) if digit.label == label]
+        chosen.extend(digits[i] for i in rng.choice(rows, per_class, replace=False))
+    return chosen

@@ -1,0 +1,159 @@
+import cv2
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from digitpad import pen_digits, preprocess
+from digitpad.drawing import Stroke
+from digitpad.ink import render_mask
+from tests.conftest import balanced_sample
+
+
+def centre_of_mass(image):
+    moments = cv2.moments(image)
+    return moments["m01"] / moments["m00"], moments["m10"] / moments["m00"]
+
+
+def stroke_mask(points_list, width, size=560):
+    return render_mask([Stroke(tuple(map(tuple, points)), width) for points in points_list], (size, size))
+
+
+SEVEN = [[(150, 120), (400, 120), (260, 450)]]
+
+
+@pytest.mark.parametrize("width", [4, 12, 24, 48])
+def test_digit_image_is_mnist_shaped(width):
+    image = preprocess.digit_to_mnist(stroke_mask(SEVEN, width))
+    assert image.shape == (28, 28) and image.dtype == np.float32
+    assert image.min() >= 0 and image.max() == pytest.approx(1.0)
+    rows, columns = np.nonzero(image > 0.05)
+    assert max(np.ptp(rows), np.ptp(columns)) + 1 <= 22  # fitted to the 20-pixel box (+ anti-aliasing)
+    assert centre_of_mass(image) == pytest.approx((14, 14), abs=0.5)
+
+
+def test_brush_size_does_not_change_what_the_model_sees():
+    thin = preprocess.digit_to_mnist(stroke_mask(SEVEN, 4))
+    thick = preprocess.digit_to_mnist(stroke_mask(SEVEN, 48))
+    assert np.corrcoef(thin.ravel(), thick.ravel())[0, 1] > 0.9
+    assert thick.sum() == pytest.approx(thin.sum(), rel=0.2)
+
+
+@pytest.mark.parametrize("scale, offset", [(0.3, (0, 0)), (1.0, (0, 0)), (0.4, (-150, 120))])
+def test_size_and_position_do_not_matter(scale, offset):
+    reference = preprocess.digit_to_mnist(stroke_mask(SEVEN, 24))
+    moved = [[((x - 280) * scale + 280 + offset[0], (y - 280) * scale + 280 + offset[1]) for x, y in SEVEN[0]]]
+    image = preprocess.digit_to_mnist(stroke_mask(moved, 24 * scale))
+    assert np.corrcoef(reference.ravel(), image.ravel())[0, 1] > 0.9
+
+
+def test_mnist_digits_survive_the_round_trip(mnist_test):
+    """MNIST digits, upscaled to canvas size and preprocessed again, come back close to themselves."""
+    images = mnist_test[0][:200].astype(np.float32) / 255
+    correlations = []
+    for image in images:
+        mask = (cv2.resize(image, (280, 280), interpolation=cv2.INTER_LINEAR) > 0.5).astype(np.uint8)
+        again = preprocess.digit_to_mnist(mask)
+        correlations.append(np.corrcoef(image.ravel(), again.ravel())[0, 1])
+    assert np.median(correlations) > 0.9
+    assert np.percentile(correlations, 5) > 0.8  # only unusually bold digits get thinned much
+
+
+def test_pen_digits_look_like_mnist(pen_digit_set, mnist_test):
+    """Statistics of preprocessed pen drawings match MNIST's: ink mass, box size, centre."""
+    mnist = mnist_test[0][:2000].astype(np.float32) / 255
+    drawn = np.stack([
+        preprocess.digit_to_mnist(render_mask(pen_digits.to_strokes(d, pen_digits.CONDITIONS[0], 560), (560, 560)))
+        for d in balanced_sample(pen_digit_set, 20)
+    ])
+    for name, statistic in {
+        "ink": lambda x: x.sum(axis=(1, 2)),
+        "height": lambda x: (x > 0.3).any(axis=2).sum(axis=1),
+        "centre row": lambda x: (x * np.arange(28)[:, None]).sum(axis=(1, 2)) / x.sum(axis=(1, 2)),
+    }.items():
+        assert np.median(statistic(drawn)) == pytest.approx(np.median(statistic(mnist)), rel=0.15), name
+
+
+def test_split_digits_left_to_right():
+    mask = stroke_mask([[(60, 100), (60, 400)], [(300, 150), (420, 150), (340, 420)], [(180, 100), (180, 400)]], 20)
+    digits = preprocess.split_digits(mask)
+    assert len(digits) == 3
+    assert [d.shape[1] < 60 for d in digits] == [True, True, False]  # 1, 1, then the wide 7
+
+
+@pytest.mark.parametrize(
+    "strokes",
+    [
+        [[(120, 150), (120, 330), (330, 330)], [(280, 120), (280, 460)]],  # a 4 in two strokes
+        [[(300, 120), (180, 120), (170, 260), (300, 260), (320, 420), (160, 440)], [(190, 110), (420, 110)]],  # 5 + flag
+        [[(200, 200), (380, 200), (300, 450)], [(260, 330), (350, 330)]],  # 7 with a crossing bar apart
+        [[(200, 100), (200, 300)], [(203, 330), (203, 420)]],  # a 1 with a break in the stroke
+    ],
+)
+def test_pieces_of_one_digit_stay_together(strokes):
+    assert len(preprocess.split_digits(stroke_mask(strokes, 16))) == 1
+
+
+def test_a_fragment_joins_its_neighbour():
+    mask = stroke_mask([[(200, 100), (200, 420)], [(232, 250)]], 16)  # a stray dot beside a 1
+    assert len(preprocess.split_digits(mask)) == 1
+
+
+def test_empty_mask_has_no_digits():
+    assert preprocess.mask_to_digits(np.zeros((100, 100), np.uint8)) == []
+
+
+@pytest.mark.parametrize("bad", [np.zeros((3, 4, 5)), np.zeros((0, 5)), [[1, 2]]])
+def test_bad_masks_are_refused_with_a_reason(bad):
+    with pytest.raises((ValueError, TypeError), match="mask"):
+        preprocess.check_mask(bad)
+
+
+@pytest.mark.parametrize("dark_on_light", [True, False])
+@pytest.mark.parametrize("channels", [1, 3, 4])
+def test_pictures_of_either_polarity(dark_on_light, channels):
+    mask = stroke_mask(SEVEN, 24)
+    gray = np.where(mask > 0, 20, 235) if dark_on_light else np.where(mask > 0, 235, 20)
+    gray = gray.astype(np.uint8)
+    picture = gray if channels == 1 else np.dstack([gray] * channels)
+    if channels == 4:
+        picture[:, :, 3] = 255
+    recovered = preprocess.image_to_mask(picture)
+    assert (recovered == mask).mean() > 0.99
+
+
+def test_blank_picture_has_no_ink():
+    assert preprocess.image_to_mask(np.full((50, 80), 200, np.uint8)).sum() == 0
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    height=st.integers(1, 300),
+    width=st.integers(1, 300),
+    seed=st.integers(0, 2**32 - 1),
+    density=st.floats(0.0001, 1.0),
+)
+def test_any_mask_gives_valid_digit_images(height, width, seed, density):
+    mask = (np.random.default_rng(seed).random((height, width)) < density).astype(np.uint8)
+    for image in preprocess.mask_to_digits(mask):
+        assert image.shape == (28, 28) and image.dtype == np.float32
+        assert 0.0 <= image.min() and image.max() <= 1.0
+        if image.sum() > 0:
+            row, column = centre_of_mass(image)
+            # within a pixel of centre, unless the ink hits the border (a huge bar can't be centred)
+            border = image[0].any() or image[-1].any() or image[:, 0].any() or image[:, -1].any()
+            if not border:
+                assert abs(row - 14) <= 1 and abs(column - 14) <= 1
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    points=st.lists(st.tuples(st.floats(0, 559), st.floats(0, 559)), min_size=1, max_size=12),
+    width=st.floats(1, 64),
+)
+def test_any_stroke_gives_centred_digit(points, width):
+    for image in preprocess.mask_to_digits(stroke_mask([points], width)):
+        assert image.shape == (28, 28) and image.dtype == np.float32
+        assert 0.0 <= image.min() and image.max() <= 1.0
+        row, column = centre_of_mass(image)
+        assert abs(row - 14) <= 1 and abs(column - 14) <= 1
