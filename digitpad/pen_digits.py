@@ -61,7 +61,8 @@ def place(strokes, canvas_size: float, height: float, centre: tuple[float, float
     stacked = np.concatenate(strokes)
     low, high = stacked.min(axis=0), stacked.max(axis=0)
     size = np.maximum(high - low, 1e-6)
-    scale = min(height * canvas_size / size[1], max_width * canvas_size / size[0])
+    room = min(max_width, 2 * min(centre[0], 1 - centre[0]))  # stay inside the canvas
+    scale = min(height * canvas_size / size[1], room * canvas_size / size[0])
     middle = (low + high) / 2
     target = np.asarray(centre) * canvas_size
     return [(stroke - middle) * scale + target for stroke in strokes]

@@ -49,6 +49,11 @@ def write_samples():
             "strokes": [{"points": np.round(s, 1).tolist(), "width": 24.0, "erase": False} for s in strokes],
         }
         (folder / f"sample-{name}.json").write_text(json.dumps(document) + "\n")
+    # one picture, dark ink on white paper, for `digitpad predict` checks of a build
+    picture = np.full((560, 560), 255, np.uint8)
+    for stroke in NUMBERS["42"]:
+        cv2.polylines(picture, [np.int32(np.round(stroke)).reshape(-1, 1, 2)], False, 20, 24, cv2.LINE_AA)
+    cv2.imwrite(str(folder / "sample-42.png"), picture)
 
 
 def write_icon():

@@ -1,0 +1,204 @@
+import json
+
+import numpy as np
+import pygame
+import pytest
+
+from digitpad import pen_digits
+from digitpad.drawing import Stroke
+from digitpad.replay import draw_strokes, key_event
+from tests.conftest import balanced_sample
+
+CTRL = pygame.KMOD_LCTRL
+SEVEN = [Stroke(((150, 130), (400, 130), (260, 460)), 24.0)]
+ONE = [Stroke(((300, 100), (290, 460)), 24.0)]
+
+
+def pen_strokes(digit, condition="normal"):
+    return pen_digits.to_strokes(digit, pen_digits.CONDITION_BY_NAME[condition], 560)
+
+
+def test_starts_empty_with_hint(app):
+    assert app.model_ready
+    assert app.result.text == "" and app.result.digits == ()
+    assert app.canvas_rect.size == (560, 560)
+
+
+def test_draws_a_digit(app):
+    draw_strokes(app, SEVEN)
+    app.flush()
+    assert app.result.text == "7"
+    digit = app.result.digits[0]
+    assert digit.digit == 7 and 0.5 < digit.confidence <= 1.0
+    assert len(digit.probabilities) == 10 and sum(digit.probabilities) == pytest.approx(1.0, abs=1e-4)
+
+
+@pytest.mark.parametrize("condition", [c.name for c in pen_digits.CONDITIONS])
+def test_reads_real_pen_digits(app, pen_digit_set, condition):
+    """Real handwriting replayed as mouse drags, 3 of each digit: nearly all read right."""
+    right = 0
+    sample = balanced_sample(pen_digit_set, 3, seed=1)
+    for digit in sample:
+        app.handle_event(key_event(pygame.K_DELETE))
+        draw_strokes(app, pen_strokes(digit, condition))
+        app.flush()
+        right += app.result.text == str(digit.label)
+    assert right >= len(sample) - 2
+
+
+def test_reads_a_number(app, pen_digit_set):
+    by_label = {d.label: d for d in pen_digit_set if len(d.strokes) == 1}
+    strokes = []
+    for position, label in enumerate([2, 0, 2, 6]):
+        placed = pen_digits.place(by_label[label].strokes, 560, 0.3, (0.14 + position * 0.24, 0.5))
+        strokes += [Stroke(tuple(map(tuple, s)), 16.0) for s in placed]
+    draw_strokes(app, strokes)
+    app.flush()
+    assert app.result.text == "2026"
+    assert len(app.result.digits) == 4
+
+
+def test_undo_redo_clear(app):
+    draw_strokes(app, ONE)
+    draw_strokes(app, [Stroke(((420, 100), (420, 460)), 24.0)])
+    app.flush()
+    assert app.result.text == "11"
+    app.handle_event(key_event(pygame.K_z, CTRL))
+    app.flush()
+    assert app.result.text == "1"
+    app.handle_event(key_event(pygame.K_y, CTRL))
+    app.flush()
+    assert app.result.text == "11"
+    app.handle_event(key_event(pygame.K_z, CTRL))
+    app.handle_event(key_event(pygame.K_z, CTRL | pygame.KMOD_LSHIFT))
+    app.flush()
+    assert app.result.text == "11"
+    app.handle_event(key_event(pygame.K_c))
+    app.flush()
+    assert app.result.text == ""
+    app.handle_event(key_event(pygame.K_z, CTRL))
+    app.flush()
+    assert app.result.text == "11"
+
+
+def test_right_button_erases(app):
+    draw_strokes(app, ONE + [Stroke(((420, 100), (420, 460)), 24.0)])
+    draw_strokes(app, [Stroke(((420, 60), (420, 500)), 60.0, erase=True)])
+    app.flush()
+    assert app.result.text == "1"
+
+
+def test_scribble_is_not_sure(app):
+    rng = np.random.default_rng(3)
+    points = tuple(map(tuple, rng.uniform(60, 500, size=(60, 2))))
+    draw_strokes(app, [Stroke(points, 24.0)])
+    app.flush()
+    assert app.result.digits and not app.result.sure
+
+
+def test_brush_keys_and_wheel(app):
+    start = app.brush
+    app.handle_event(key_event(pygame.K_RIGHTBRACKET))
+    assert app.brush == start + app.settings.canvas.brush_step
+    app.handle_event(pygame.event.Event(pygame.MOUSEWHEEL, x=0, y=-2, flipped=False, precise_x=0.0, precise_y=-2.0))
+    assert app.brush == start - app.settings.canvas.brush_step
+    for _ in range(40):
+        app.handle_event(key_event(pygame.K_LEFTBRACKET))
+    assert app.brush == app.settings.canvas.min_brush
+
+
+def test_escape_and_close_quit(app):
+    app.handle_event(key_event(pygame.K_ESCAPE))
+    assert not app.running
+    app.running = True
+    app.handle_event(pygame.event.Event(pygame.QUIT))
+    assert not app.running
+
+
+def test_help_overlay_toggles_and_blocks_drawing(app):
+    app.handle_event(key_event(pygame.K_F1))
+    assert app.show_help
+    draw_strokes(app, SEVEN)
+    app.flush()
+    assert app.result.text == ""
+    app.handle_event(key_event(pygame.K_ESCAPE))
+    assert not app.show_help and app.running
+
+
+def test_resized_window_scales_canvas(app):
+    pygame.display.set_mode((1400, 900), pygame.RESIZABLE)
+    app.handle_event(pygame.event.Event(pygame.VIDEORESIZE, w=1400, h=900, size=(1400, 900)))
+    assert app.canvas_rect.width > 560
+    draw_strokes(app, SEVEN)  # canvas coordinates are scaled to the new size
+    app.flush()
+    assert app.result.text == "7"
+    pygame.display.set_mode((500, 380), pygame.RESIZABLE)
+    app.handle_event(pygame.event.Event(pygame.VIDEORESIZE, w=500, h=380, size=(500, 380)))
+    assert app.canvas_rect.width < 560 and app.canvas_rect.right < app.layout.panel.left
+    app.draw()  # a small window still renders
+
+
+def test_finger_events_draw(app):
+    width, height = app.screen.get_size()
+    rect = app.canvas_rect
+    points = [(rect.x + 300, rect.y + 100), (rect.x + 295, rect.y + 280), (rect.x + 290, rect.y + 460)]
+
+    def finger(kind, point):
+        return pygame.event.Event(kind, finger_id=1, touch_id=1, x=point[0] / width, y=point[1] / height, dx=0, dy=0)
+
+    app.handle_event(finger(pygame.FINGERDOWN, points[0]))
+    app.handle_event(finger(pygame.FINGERMOTION, points[1]))
+    app.handle_event(finger(pygame.FINGERUP, points[2]))
+    app.flush()
+    assert app.result.text == "1"
+
+
+def test_save_writes_png_and_json(app, user_home):
+    draw_strokes(app, SEVEN)
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    saved = sorted((user_home / "drawings").iterdir())
+    assert [p.suffix for p in saved] == [".json", ".png"]
+    document = json.loads(saved[0].read_text())
+    assert document["result"]["text"] == "7" and len(document["strokes"]) == 1
+    assert "Saved" in app.message and not app.message_is_error
+
+
+def test_save_failure_is_reported_and_leaves_nothing(app, user_home, monkeypatch):
+    import os
+
+    draw_strokes(app, SEVEN)
+    monkeypatch.setattr(os, "replace", lambda *_: (_ for _ in ()).throw(OSError("disk full")))
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    assert app.message_is_error and "disk full" in app.message
+    assert not any(path.is_file() for path in (user_home / "drawings").glob("*"))
+
+
+def test_saving_an_empty_canvas_says_so(app, user_home):
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    assert "empty" in app.message and not (user_home / "drawings").exists()
+
+
+def test_teaching_stores_labelled_samples(app, user_home):
+    draw_strokes(app, ONE + [Stroke(((420, 100), (420, 460)), 24.0)])
+    app.handle_event(key_event(pygame.K_7))  # the first digit, then the selection moves on
+    app.handle_event(key_event(pygame.K_KP4))
+    assert len(list((user_home / "samples" / "7").glob("*.png"))) == 1
+    assert len(list((user_home / "samples" / "4").glob("*.png"))) == 1
+    assert app.message.startswith("Taught")
+
+
+def test_teaching_with_empty_canvas_asks_for_a_drawing(app, user_home):
+    app.handle_event(key_event(pygame.K_3))
+    assert not (user_home / "samples").exists() and "Draw" in app.message
+
+
+def test_frame_renders_every_state(app):
+    for keys in ([], [pygame.K_F1]):
+        for key in keys:
+            app.handle_event(key_event(key))
+        app.draw()
+    draw_strokes(app, SEVEN)
+    app.flush()
+    app.update()
+    app.draw()
+    assert app.screen.get_at(app.canvas_rect.move(260, 130).topleft)[:3] != (0, 0, 0)

@@ -1,0 +1,123 @@
+"""The built executable, run as a user would: no PYTHONPATH, another directory, no network.
+
+Skipped unless DIGITPAD_EXE names the built one-folder program (CI sets it after
+`pyinstaller build_exe.spec`); the restart test also needs Xvfb and xdotool.
+"""
+
+import os
+import pathlib
+import shutil
+import subprocess
+import time
+
+import cv2
+import numpy as np
+import pytest
+
+from tests.conftest import REPO
+
+EXE = os.environ.get("DIGITPAD_EXE")
+pytestmark = pytest.mark.skipif(not EXE, reason="DIGITPAD_EXE not set: no built executable to test")
+
+
+def user_environment(home: pathlib.Path, **extra) -> dict:
+    """What a user's session has: a home, a PATH, no Python variables."""
+    environment = {"HOME": str(home), "PATH": "/usr/bin:/bin", "SDL_VIDEODRIVER": "dummy", "LANG": "C.UTF-8"}
+    environment.update(extra)
+    return environment
+
+
+def run(arguments, home, cwd, **extra):
+    return subprocess.run([EXE, *arguments], capture_output=True, text=True, cwd=cwd,
+                          env=user_environment(home, **extra), timeout=120)
+
+
+def test_self_test(tmp_path):
+    completed = run(["--self-test"], tmp_path, tmp_path)
+    assert completed.returncode == 0, completed.stdout + completed.stderr
+    assert "self-test passed" in completed.stdout
+
+
+def test_predict_sample_png(tmp_path):
+    completed = run(["predict", str(REPO / "assets" / "samples" / "sample-42.png")], tmp_path, tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    assert ": 42 " in completed.stdout
+
+
+def test_predict_bad_file(tmp_path):
+    (tmp_path / "x.png").write_text("no")
+    completed = run(["predict", str(tmp_path / "x.png")], tmp_path, tmp_path)
+    assert completed.returncode == 2 and "Traceback" not in completed.stderr
+
+
+def test_frozen_agrees_with_source_on_pen_digits(tmp_path):
+    """Pictures of pen digits: the executable reads each exactly as the source does."""
+    from digitpad import pen_digits
+    from digitpad.cli import load_recognizer
+    from digitpad.ink import render_mask
+
+    recognizer = load_recognizer(None)
+    files, expected = [], []
+    for index, digit in enumerate(pen_digits.load(REPO / "tests" / "data" / "pen_digits_dev.npz")[::20]):
+        mask = render_mask(pen_digits.to_strokes(digit, pen_digits.CONDITIONS[0], 560), (560, 560))
+        path = tmp_path / f"pen-{index:04d}.png"
+        cv2.imwrite(str(path), mask * 255)
+        files.append(str(path))
+        expected.append(recognizer.recognise_picture(mask * 255).to_json())
+    completed = run(["predict", "--json", *files], tmp_path, tmp_path)
+    import json
+
+    frozen = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [f["text"] for f in frozen] == [e["text"] for e in expected]
+    assert np.allclose([f["confidence"] for f in frozen], [e["confidence"] for e in expected], atol=1e-4)
+
+
+def test_missing_model_gives_a_message(tmp_path):
+    bundle = pathlib.Path(EXE).parent
+    copy = tmp_path / "bundle"
+    shutil.copytree(bundle, copy, symlinks=True)
+    next(copy.rglob("digitpad.tflite")).write_bytes(b"broken")
+    completed = subprocess.run([str(copy / pathlib.Path(EXE).name), "--self-test"], capture_output=True, text=True,
+                               cwd=tmp_path, env=user_environment(tmp_path), timeout=120)
+    assert completed.returncode == 1 and "damaged" in completed.stderr and "Traceback" not in completed.stderr
+
+
+@pytest.mark.skipif(not (shutil.which("Xvfb") and shutil.which("xdotool")), reason="needs Xvfb and xdotool")
+def test_saved_work_survives_a_restart(tmp_path):
+    """Draw, teach and save in the real window; quit; start again: the files are still there."""
+    gui = str(pathlib.Path(EXE).with_name("digitpad"))
+    display = ":57"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        environment = user_environment(tmp_path, DISPLAY=display)
+        del environment["SDL_VIDEODRIVER"]
+        data = tmp_path / ".local" / "share" / "digitpad"
+        for attempt in range(2):
+            app = subprocess.Popen([gui], cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True)
+            time.sleep(3.0)
+
+            def xdotool(*arguments):
+                subprocess.run(["xdotool", *arguments], env=environment, check=True, timeout=10)
+
+            if attempt == 0:
+                window = subprocess.run(["xdotool", "search", "--name", "digitpad"], env=environment,
+                                        capture_output=True, text=True, timeout=10).stdout.split()[0]
+                xdotool("windowactivate", "--sync", window)
+                xdotool("mousemove", "--window", window, "300", "100", "mousedown", "1")
+                for y in range(100, 500, 20):
+                    xdotool("mousemove", "--window", window, "300", str(y))
+                xdotool("mouseup", "1")
+                time.sleep(0.5)
+                xdotool("key", "--window", window, "1")
+                xdotool("key", "--window", window, "ctrl+s")
+                time.sleep(0.5)
+            else:
+                assert len(list((data / "drawings").glob("*.png"))) == 1
+                assert len(list((data / "samples" / "1").glob("*.png"))) == 1
+            subprocess.run(["xdotool", "key", "Escape"], env=environment, timeout=10)
+            assert app.wait(timeout=20) == 0, app.stderr.read()
+        assert len(list((data / "drawings").glob("*.json"))) == 1
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

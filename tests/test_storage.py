@@ -1,0 +1,60 @@
+import json
+import os
+
+import cv2
+import numpy as np
+import pytest
+
+from digitpad import storage
+
+
+def test_atomic_write_replaces_whole(tmp_path):
+    path = tmp_path / "a" / "file.bin"
+    storage.atomic_write(path, b"one")
+    storage.atomic_write(path, b"two")
+    assert path.read_bytes() == b"two"
+    assert [p.name for p in path.parent.iterdir()] == ["file.bin"]
+
+
+def test_failed_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    def broken_replace(source, target):
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "replace", broken_replace)
+    with pytest.raises(OSError, match="disk full"):
+        storage.atomic_write(tmp_path / "file.bin", b"x" * 1000)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_save_drawing_writes_png_and_json(tmp_path):
+    store = storage.UserStore(tmp_path)
+    picture = np.zeros((20, 30), np.uint8)
+    picture[5:10, 5:25] = 255
+    png = store.save_drawing(picture, [{"points": [[1, 2]], "width": 3, "erase": False}], {"text": "1"})
+    assert (cv2.imread(str(png), cv2.IMREAD_GRAYSCALE) == picture).all()
+    document = json.loads(png.with_suffix(".json").read_text())
+    assert document["result"] == {"text": "1"} and document["strokes"][0]["width"] == 3
+
+
+def test_samples_round_trip(tmp_path):
+    store = storage.UserStore(tmp_path)
+    image = np.random.default_rng(0).random((28, 28)).astype(np.float32)
+    store.save_sample(image, 7)
+    store.save_sample(image, 3)
+    (tmp_path / "samples" / "3" / "junk.png").write_bytes(b"not a png")
+    images, labels = store.load_samples()
+    assert labels.tolist() == [3, 7]
+    assert np.abs(images[0] / 255 - image).max() <= 1 / 255
+
+
+@pytest.mark.parametrize("label, shape", [(10, (28, 28)), (-1, (28, 28)), (3, (27, 28))])
+def test_bad_samples_refused(tmp_path, label, shape):
+    with pytest.raises(ValueError):
+        storage.UserStore(tmp_path).save_sample(np.zeros(shape, np.float32), label)
+
+
+def test_user_dir_override(monkeypatch, tmp_path):
+    monkeypatch.setenv("DIGITPAD_HOME", str(tmp_path))
+    assert storage.default_user_dir() == tmp_path
+    monkeypatch.delenv("DIGITPAD_HOME")
+    assert storage.default_user_dir().name == "digitpad"

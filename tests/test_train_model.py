@@ -1,0 +1,45 @@
+import json
+
+import numpy as np
+import pytest
+
+import train_model
+from digitpad.model import DigitModel
+from digitpad.storage import UserStore
+
+pytestmark = pytest.mark.slow
+
+
+def test_quick_run_end_to_end(tmp_path):
+    assert train_model.main(["--quick", "--output-dir", str(tmp_path), "--seed", "3"]) == 0
+    metrics = json.loads((tmp_path / "metrics.json").read_text())
+    assert 0.5 < metrics["test_accuracy"] <= 1.0 and metrics["epochs_run"] == 1
+    assert set(metrics["per_digit"]) == {str(d) for d in range(10)}
+    assert 0 <= metrics["pen_digits"]["accuracy"] <= 1 and "thick" in metrics["pen_digits"]["conditions"]
+    for figure in ("training_curves.png", "confusion_matrix.png", "misclassified.png"):
+        assert (tmp_path / "reports" / figure).stat().st_size > 1000
+    lean = DigitModel(tmp_path / "digitpad.tflite")
+    assert lean.predict(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
+
+
+def test_finetune_on_taught_samples(tmp_path):
+    store = UserStore(tmp_path / "user")
+    rng = np.random.default_rng(0)
+    for label in (1, 7):
+        store.save_sample(rng.random((28, 28)).astype(np.float32), label)
+    output = tmp_path / "tuned"
+    assert train_model.main(["--quick", "--no-pen-digits", "--finetune", str(store.samples_dir), "--output-dir", str(output)]) == 0
+    assert (output / "digitpad.tflite").is_file()
+    assert json.loads((output / "metrics.json").read_text())["finetune"] == str(store.samples_dir)
+
+
+def test_finetune_without_samples_says_so(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        train_model.main(["--quick", "--finetune", str(tmp_path), "--output-dir", str(tmp_path / "out")])
+    assert "no taught samples" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("flag", ["--epochs", "--batch-size"])
+def test_bad_flags(flag):
+    with pytest.raises(SystemExit):
+        train_model.parse_args([flag, "0"])
