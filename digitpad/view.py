@@ -103,15 +103,18 @@ def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> None:
         blit_text(screen, fonts.get(14 * unit), "or a whole number, left to right", MUTED, (x, y + int(42 * unit)))
         y += int(80 * unit)
     else:
-        big = fonts.get(min(80 * unit, width / max(1, len(result.text)) * 1.6), True)
         if result.sure:
+            big = fonts.get(min(80 * unit, width / max(1, len(result.text)) * 1.6), True)
             blit_text(screen, big, result.text, TEXT, (x, y))
-            blit_text(screen, fonts.get(15 * unit), f"{result.confidence:.0%} sure", ACCENT, (x, y + big.get_height()))
+            y += big.get_height()
+            blit_text(screen, fonts.get(15 * unit), f"{result.confidence:.0%} sure", ACCENT, (x, y))
         else:
-            blit_text(screen, fonts.get(34 * unit, True), "not sure", WARNING, (x, y + int(8 * unit)))
-            guess = "scribble?" if result.scribble else f"best guess {result.text} ({result.confidence:.0%})"
-            blit_text(screen, fonts.get(15 * unit), guess, MUTED, (x, y + big.get_height()))
-        y += big.get_height() + int(30 * unit)
+            heading = fonts.get(36 * unit, True)
+            blit_text(screen, heading, "not sure", WARNING, (x, y + int(10 * unit)))
+            y += int(10 * unit) + heading.get_height() + int(10 * unit)
+            guess = "too much ink for a number" if result.scribble else f"best guess: {result.text}  ({result.confidence:.0%})"
+            blit_text(screen, fonts.get(17 * unit), guess, TEXT, (x, y))
+        y += int(36 * unit)
         y = draw_probabilities(screen, fonts, result.digits[state.selected], x, y, width, unit)
         y = draw_inputs(screen, fonts, result.digits, state.selected, x, y + int(8 * unit), width, unit)
     footer = f"brush {state.brush:.0f}px{'  eraser' if state.erasing else ''}   F1 help"

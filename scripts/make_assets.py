@@ -67,6 +67,12 @@ def write_icon():
     folder.mkdir(parents=True, exist_ok=True)
     cv2.imwrite(str(folder / "digitpad.png"), icon)
     cv2.imwrite(str(folder / "digitpad-64.png"), cv2.resize(icon, (64, 64), interpolation=cv2.INTER_AREA))
+    # Windows and macOS icon formats for build_exe.spec (Pillow comes with matplotlib)
+    from PIL import Image
+
+    picture = Image.open(folder / "digitpad.png")
+    picture.save(folder / "digitpad.ico", sizes=[(16, 16), (32, 32), (48, 48), (64, 64), (128, 128), (256, 256)])
+    picture.save(folder / "digitpad.icns")
 
 
 if __name__ == "__main__":
