@@ -5,6 +5,7 @@ in plain classes: Drawing (strokes, undo), Recognizer (preprocessing + model), t
 RecognitionWorker thread, UserStore (files) and view (pixels).
 """
 
+import os
 import pathlib
 import sys
 import threading
@@ -57,6 +58,9 @@ class App:
         self.worker = RecognitionWorker(self._recognise)
         self.draw()  # the first frame appears before the model is loaded
         pygame.display.flip()
+        self.startup_probe = os.environ.get("DIGITPAD_STARTUP_PROBE") == "1"  # bench/startup.py
+        if self.startup_probe:
+            print("digitpad: first frame", flush=True)
         threading.Thread(target=self._load_model, args=(model_file,), name="model-loader", daemon=True).start()
 
     # ------------------------------------------------------------------ public, for tests and the loop
@@ -251,6 +255,9 @@ class App:
 
     def update(self) -> None:
         """Per-frame work: live recognition while a stroke is drawn."""
+        if self.startup_probe and self.model_loaded.is_set():
+            print(f"digitpad: model {'ready' if self.model_ready else 'failed'}", flush=True)
+            self.running = False
         if self.pointer is not None:
             self._submit_if_changed()
         self._after_result()

@@ -34,6 +34,28 @@ class PreprocessSettings:
 DEFAULT_SETTINGS = PreprocessSettings()
 
 
+@dataclasses.dataclass(frozen=True)
+class DigitInk:
+    """The ink of one digit: mask (h, w) uint8 cropped to box (left, top, right, bottom), exclusive."""
+
+    mask: np.ndarray
+    box: tuple[int, int, int, int]
+
+    @property
+    def height(self) -> int:
+        return self.box[3] - self.box[1]
+
+
+def join(first: DigitInk, second: DigitInk) -> DigitInk:
+    """One digit made of the ink of two."""
+    box = tuple(_union([list(first.box), list(second.box)]))
+    mask = np.zeros((box[3] - box[1], box[2] - box[0]), np.uint8)
+    for piece in (first, second):
+        top, left = piece.box[1] - box[1], piece.box[0] - box[0]
+        mask[top : top + piece.mask.shape[0], left : left + piece.mask.shape[1]] |= piece.mask
+    return DigitInk(mask, box)
+
+
 def check_mask(mask: np.ndarray) -> np.ndarray:
     """Validate an ink mask and return it as contiguous uint8 0/1."""
     if not isinstance(mask, np.ndarray):
@@ -75,8 +97,8 @@ def image_to_mask(image: np.ndarray) -> np.ndarray:
 
 
 # ----------------------------------------------------------------------------- segmentation
-def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTINGS) -> list[np.ndarray]:
-    """Split an ink mask into one mask per digit, left to right, each cropped to its ink: (h, w) uint8.
+def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTINGS) -> list[DigitInk]:
+    """Split an ink mask into digits, left to right, each a DigitInk cropped to its ink.
 
     Connected pieces of ink are grouped into digits: pieces whose columns overlap (the bar of
     a 7, the flag of a 5, the strokes of a 4) and small fragments (the dot of a broken
@@ -94,7 +116,8 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     if not groups:
         return []
     if len(groups) > settings.max_pieces:  # noise or a scribble: one piece, judged as a whole
-        return [_crop(mask)]
+        rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+        return [DigitInk(_crop(mask), (int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1))]
     tallest = max(box[3] - box[1] for box in boxes)
     merged = True
     while merged and len(groups) > 1:
@@ -113,7 +136,7 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     for g in order:
         left, top, right, bottom = group_boxes[g]
         window = labels[top:bottom, left:right]
-        digit_masks.append(np.isin(window, groups[g]).astype(np.uint8))
+        digit_masks.append(DigitInk(np.isin(window, groups[g]).astype(np.uint8), (left, top, right, bottom)))
     return digit_masks
 
 
@@ -244,4 +267,4 @@ def mask_to_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETT
     mask = check_mask(mask)
     if int(mask.sum()) < settings.min_ink_pixels:
         return []
-    return [digit_to_mnist(digit, settings) for digit in split_digits(mask, settings)]
+    return [digit_to_mnist(digit.mask, settings) for digit in split_digits(mask, settings)]

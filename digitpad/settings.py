@@ -10,6 +10,7 @@ class RecognitionSettings:
     confident: float = 0.80  # below this probability a digit is shown as "not sure"
     max_ink_fraction: float = 0.35  # a 28x28 input with more ink than this is a scribble, not a digit
     max_digits: int = 12  # more pieces than this: a scribble, not a number
+    join_gap: float = 0.3  # neighbours closer than this x their height may be one digit (the model decides)
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
     live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs

@@ -78,7 +78,7 @@ def test_split_digits_left_to_right():
     mask = stroke_mask([[(60, 100), (60, 400)], [(300, 150), (420, 150), (340, 420)], [(180, 100), (180, 400)]], 20)
     digits = preprocess.split_digits(mask)
     assert len(digits) == 3
-    assert [d.shape[1] < 60 for d in digits] == [True, True, False]  # 1, 1, then the wide 7
+    assert [d.mask.shape[1] < 60 for d in digits] == [True, True, False]  # 1, 1, then the wide 7
 
 
 @pytest.mark.parametrize(
@@ -92,6 +92,14 @@ def test_split_digits_left_to_right():
 )
 def test_pieces_of_one_digit_stay_together(strokes):
     assert len(preprocess.split_digits(stroke_mask(strokes, 16))) == 1
+
+
+def test_join_puts_both_inks_in_one_box():
+    first = preprocess.DigitInk(np.ones((4, 2), np.uint8), (10, 0, 12, 4))
+    second = preprocess.DigitInk(np.ones((2, 3), np.uint8), (14, 5, 17, 7))
+    joined = preprocess.join(first, second)
+    assert joined.box == (10, 0, 17, 7) and joined.mask.shape == (7, 7)
+    assert joined.mask.sum() == 8 + 6 and joined.mask[5:7, 4:7].all()
 
 
 def test_a_fragment_joins_its_neighbour():

@@ -24,6 +24,10 @@ class AugmentSettings:
     elastic_sigma: float = 4.0  # smoothness of the elastic field, pixels
     thicken_probability: float = 0.2  # chance of dilating the ink by one pixel
     thin_probability: float = 0.2  # chance of eroding the ink by one pixel
+    # Ways of writing that MNIST (American writers) lacks but digitpad's users use:
+    slashed_zero_probability: float = 0.25  # a 0 gets a slash through it
+    crossed_seven_probability: float = 0.25  # a 7 gets a bar across its stem
+    flagged_one_probability: float = 0.3  # a 1 gets a flag at the top (and sometimes a base)
 
 
 CENTRE = 14.0  # MNIST centres the ink's centre of mass at pixel (14, 14)
@@ -57,8 +61,56 @@ def elastic(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettin
     )
 
 
-def augment_image(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettings) -> np.ndarray:
+def _ink_box(image):
+    rows = np.flatnonzero((image > 0.3).any(axis=1))
+    columns = np.flatnonzero((image > 0.3).any(axis=0))
+    if len(rows) == 0:
+        return None
+    return columns[0], rows[0], columns[-1], rows[-1]
+
+
+def _stroke(image, start, end, rng):
+    """Draw a pen line in MNIST's style (about 2.5 px wide, soft edges) onto image in place."""
+    scale = 4  # sub-pixel endpoints: cv2 draws at shift=2 precision
+    start = tuple(int(round(v * scale)) for v in start)
+    end = tuple(int(round(v * scale)) for v in end)
+    cv2.line(image, start, end, 1.0, int(rng.integers(2, 4)), cv2.LINE_AA, shift=2)
+
+
+def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator, settings: AugmentSettings) -> np.ndarray:
+    """Add the slash of a 0, the bar of a 7 or the flag of a 1; (28, 28) float32 in and out."""
+    box = _ink_box(image)
+    if box is None:
+        return image
+    left, top, right, bottom = box
+    width, height = right - left + 1, bottom - top + 1
+    image = image.copy()
+    if label == 0 and rng.random() < settings.slashed_zero_probability:
+        overshoot = rng.uniform(0.0, 0.15) * height
+        _stroke(image, (left + rng.uniform(-1, 2), bottom + overshoot), (right + rng.uniform(-2, 1), top - overshoot), rng)
+    elif label == 7 and rng.random() < settings.crossed_seven_probability:
+        row = int(round(top + rng.uniform(0.45, 0.65) * height))
+        stem = np.flatnonzero(image[min(row, 27)] > 0.3)
+        centre = stem.mean() if len(stem) else (left + right) / 2
+        half = rng.uniform(0.2, 0.35) * max(width, 0.6 * height)
+        _stroke(image, (centre - half, row), (centre + half, row + rng.uniform(-1, 1)), rng)
+    elif label == 1 and rng.random() < settings.flagged_one_probability:
+        top_columns = np.flatnonzero(image[top] > 0.3)
+        x_top = top_columns.mean() if len(top_columns) else (left + right) / 2
+        length = rng.uniform(0.2, 0.35) * height
+        angle = np.deg2rad(rng.uniform(20, 50))  # below the horizontal, pointing left
+        _stroke(image, (x_top, top), (x_top - length * np.cos(angle), top + length * np.sin(angle)), rng)
+        if rng.random() < 0.4:
+            bottom_columns = np.flatnonzero(image[bottom] > 0.3)
+            x_bottom = bottom_columns.mean() if len(bottom_columns) else (left + right) / 2
+            half = rng.uniform(0.15, 0.3) * height
+            _stroke(image, (x_bottom - half, bottom), (x_bottom + half, bottom), rng)
+    return np.clip(image, 0.0, 1.0)
+
+
+def augment_image(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettings, label: int = -1) -> np.ndarray:
     """One distorted copy; (28, 28) float32 in [0, 1], white ink on black, in and out."""
+    image = add_writing_variant(image, label, rng, settings)
     matrix = random_affine(rng, settings)
     image = cv2.warpAffine(image, matrix, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0.0)
     if rng.random() < settings.elastic_probability:
@@ -92,7 +144,7 @@ class AugmentedDigits(keras.utils.PyDataset):
     def __getitem__(self, index):
         rng = np.random.default_rng((self.seed, self.epoch, index))
         rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        batch = np.stack([augment_image(self.images[row], rng, self.settings) for row in rows])
+        batch = np.stack([augment_image(self.images[row], rng, self.settings, int(self.labels[row])) for row in rows])
         return batch[..., None], self.labels[rows]
 
     def on_epoch_end(self):
