@@ -210,15 +210,20 @@ class App:
 
     # ------------------------------------------------------------------ recognition
     def _load_model(self, model_file) -> None:
-        candidates = [model_file] if model_file else [self.store.root / "model" / "digitpad.tflite", model_path()]
+        """Load the model (on a thread, so the window shows 'loading' meanwhile).
+
+        Order: a --model file if given; else the user's fine-tuned model if there is one;
+        else, or if that one fails, the bundled model.
+        """
+        user_model = self.store.root / "model" / "digitpad.tflite"
+        if model_file:
+            candidates = [pathlib.Path(model_file)]
+        else:
+            candidates = ([user_model] if user_model.is_file() else []) + [model_path()]
         errors = []
         for candidate in candidates:
-            if candidate != model_path() and not pathlib.Path(candidate).is_file() and not model_file:
-                continue  # no fine-tuned model of the user's: the bundled one
             try:
                 self.recognizer = Recognizer(DigitModel(candidate), self.settings.recognition)
-                if candidate != model_path() and not model_file:
-                    self._say(f"Using your fine-tuned model: {candidate}")
                 break
             except ModelError as error:
                 errors.append(str(error))
@@ -227,6 +232,8 @@ class App:
             print(f"digitpad: {'; '.join(errors)}", file=sys.stderr)
         elif errors:
             self._say(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
+        elif self.recognizer.model.path == user_model:
+            self._say(f"Using your fine-tuned model: {user_model}")
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
 

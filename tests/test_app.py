@@ -202,3 +202,38 @@ def test_frame_renders_every_state(app):
     app.update()
     app.draw()
     assert app.screen.get_at(app.canvas_rect.move(260, 130).topleft)[:3] != (0, 0, 0)
+
+
+def test_missing_model_shows_a_message_and_drawing_still_works(user_home, tmp_path, capsys):
+    from digitpad.app import App
+
+    application = App(model_file=tmp_path / "missing.tflite", user_dir=user_home)
+    try:
+        application.flush()
+        assert not application.model_ready and application.message_is_error
+        assert "model file not found" in application.message
+        assert "model file not found" in capsys.readouterr().err
+        draw_strokes(application, SEVEN)
+        application.flush()
+        application.draw()
+        assert application.result.text == "" and len(application.drawing.strokes) == 1
+    finally:
+        application.close()
+
+
+@pytest.mark.parametrize("user_model_works", [True, False])
+def test_users_fine_tuned_model_is_preferred(user_home, user_model_works):
+    from digitpad.app import App
+    from digitpad.resources import model_path
+
+    user_model = user_home / "model" / "digitpad.tflite"
+    user_model.parent.mkdir(parents=True)
+    user_model.write_bytes(model_path().read_bytes() if user_model_works else b"broken")
+    application = App(user_dir=user_home)
+    try:
+        application.flush()
+        assert application.model_ready
+        assert application.recognizer.model.path == (user_model if user_model_works else model_path())
+        assert ("fine-tuned" in application.message) and application.message_is_error is (not user_model_works)
+    finally:
+        application.close()

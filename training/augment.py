@@ -25,9 +25,9 @@ class AugmentSettings:
     thicken_probability: float = 0.2  # chance of dilating the ink by one pixel
     thin_probability: float = 0.2  # chance of eroding the ink by one pixel
     # Ways of writing that MNIST (American writers) lacks but digitpad's users use:
-    slashed_zero_probability: float = 0.25  # a 0 gets a slash through it
+    slashed_zero_probability: float = 0.3  # a 0 gets a slash through it
     crossed_seven_probability: float = 0.25  # a 7 gets a bar across its stem
-    flagged_one_probability: float = 0.3  # a 1 gets a flag at the top (and sometimes a base)
+    flagged_one_probability: float = 0.4  # a 1 gets a flag at the top (and sometimes a base)
 
 
 CENTRE = 14.0  # MNIST centres the ink's centre of mass at pixel (14, 14)
@@ -86,8 +86,12 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
     width, height = right - left + 1, bottom - top + 1
     image = image.copy()
     if label == 0 and rng.random() < settings.slashed_zero_probability:
-        overshoot = rng.uniform(0.0, 0.15) * height
-        _stroke(image, (left + rng.uniform(-1, 2), bottom + overshoot), (right + rng.uniform(-2, 1), top - overshoot), rng)
+        # a slash through the middle, steeper than the diagonal and often longer than the 0 is wide
+        centre = np.array([(left + right) / 2, (top + bottom) / 2])
+        angle = np.deg2rad(rng.uniform(45, 75))
+        half = rng.uniform(0.5, 0.7) * height
+        offset = half * np.array([np.cos(angle), -np.sin(angle)])
+        _stroke(image, centre - offset, centre + offset, rng)
     elif label == 7 and rng.random() < settings.crossed_seven_probability:
         row = int(round(top + rng.uniform(0.45, 0.65) * height))
         stem = np.flatnonzero(image[min(row, 27)] > 0.3)
@@ -97,8 +101,8 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
     elif label == 1 and rng.random() < settings.flagged_one_probability:
         top_columns = np.flatnonzero(image[top] > 0.3)
         x_top = top_columns.mean() if len(top_columns) else (left + right) / 2
-        length = rng.uniform(0.2, 0.35) * height
-        angle = np.deg2rad(rng.uniform(20, 50))  # below the horizontal, pointing left
+        length = rng.uniform(0.25, 0.6) * height  # continental 1s have long flags
+        angle = np.deg2rad(rng.uniform(25, 65))  # below the horizontal, pointing left
         _stroke(image, (x_top, top), (x_top - length * np.cos(angle), top + length * np.sin(angle)), rng)
         if rng.random() < 0.4:
             bottom_columns = np.flatnonzero(image[bottom] > 0.3)
