@@ -24,6 +24,8 @@ from digitpad.storage import UserStore, default_user_dir
 from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
+# digit keys, top row and keypad (SDL's keypad codes are not in 0-9 order)
+DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame, f"K_KP{d}"): d for d in range(10)}
 
 
 class App:
@@ -167,10 +169,8 @@ class App:
             self._select(-1 if shift else +1)
         elif key == pygame.K_LEFT:
             self._select(-1)
-        elif pygame.K_0 <= key <= pygame.K_9:
-            self.teach(key - pygame.K_0)
-        elif pygame.K_KP0 <= key <= pygame.K_KP9:
-            self.teach(key - pygame.K_KP0)
+        elif key in DIGIT_KEYS:
+            self.teach(DIGIT_KEYS[key])
 
     # ------------------------------------------------------------------ drawing
     def _to_canvas(self, position) -> tuple[float, float]:

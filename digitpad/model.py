@@ -4,10 +4,32 @@ LiteRT rather than TensorFlow or Keras on the live path: one image costs well un
 millisecond and the runtime adds tens of megabytes to the executable, not a gigabyte.
 """
 
+import contextlib
+import os
 import pathlib
+import sys
 import threading
 
 import numpy as np
+
+
+@contextlib.contextmanager
+def quiet_native_stderr():
+    """Silence what native code writes to file descriptor 2 (Python's own errors still show
+    once the block ends); a no-op where stderr has no descriptor (windowed Windows builds)."""
+    try:
+        sys.stderr.flush()
+        saved = os.dup(2)
+    except (AttributeError, OSError, ValueError):
+        yield
+        return
+    try:
+        with open(os.devnull, "w") as devnull:
+            os.dup2(devnull.fileno(), 2)
+            yield
+    finally:
+        os.dup2(saved, 2)
+        os.close(saved)
 
 
 class ModelError(RuntimeError):
@@ -25,8 +47,9 @@ class DigitModel:
             raise ModelError(f"the LiteRT runtime is not installed ({error})") from error
         try:
             content = self.path.read_bytes()
-            self.interpreter = Interpreter(model_content=content, num_threads=1)
-            self.interpreter.allocate_tensors()
+            with quiet_native_stderr():  # LiteRT's C++ log says "INFO: Created ... delegate"
+                self.interpreter = Interpreter(model_content=content, num_threads=1)
+                self.interpreter.allocate_tensors()
         except (OSError, ValueError, RuntimeError) as error:
             raise ModelError(f"model file {self.path} is damaged or not a LiteRT model ({error})") from error
         inputs = self.interpreter.get_input_details()
