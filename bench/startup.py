@@ -64,7 +64,7 @@ def main():
     sizes = arguments.dist
     folder = sizes / "digitpad"
     if folder.is_dir():
-        total = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file())
+        total = sum(path.stat().st_size for path in folder.rglob("*") if path.is_file() and not path.is_symlink())
         print(f"one-folder bundle: {total / 1e6:.1f} MB")
     for program in sizes.glob("digitpad-onefile-*"):
         print(f"{program.name}: {program.stat().st_size / 1e6:.1f} MB")
