@@ -8,28 +8,32 @@ import numpy as np
 
 
 def compose(digits, rng, canvas_size, brush):
-    """Strokes of the digits written left to right at one height, gaps of 15-45 % of it."""
+    """Strokes of the digits written left to right at one height, the ink of neighbours
+    15-45 % of that height apart (the gap a reader sees, brush included); the number is made
+    smaller until it fits 92 % of the canvas width."""
     from digitpad.drawing import Stroke
 
+    boxes = [(np.concatenate(d.strokes).min(axis=0), np.concatenate(d.strokes).max(axis=0)) for d in digits]
+    sizes = [rng.uniform(0.9, 1.1) for _ in digits]
+    gaps = [rng.uniform(0.15, 0.45) for _ in digits[1:]]
+    jitter = [rng.uniform(-0.06, 0.06) for _ in digits]
     height = canvas_size * rng.uniform(0.25, 0.4)
-    placed, x = [], 0.0
-    for digit in digits:
-        points = np.concatenate(digit.strokes)
-        low, high = points.min(axis=0), points.max(axis=0)
-        scale = height * rng.uniform(0.9, 1.1) / max(high[1] - low[1], 1e-6)
-        scale = min(scale, 1.5 * height / max(high[0] - low[0], 1e-6))  # a flat dash stays a dash
+    while True:
+        scales = [min(height * size / max(high[1] - low[1], 1e-6), 1.5 * height / max(high[0] - low[0], 1e-6))
+                  for size, (low, high) in zip(sizes, boxes)]
+        widths = [(high[0] - low[0]) * scale for scale, (low, high) in zip(scales, boxes)]
+        total = sum(widths) + sum(gap * height + brush for gap in gaps)
+        if total <= 0.92 * canvas_size or height < 20:
+            break
+        height *= 0.95
+    strokes, x = [], (canvas_size - total) / 2
+    for index, (digit, scale, (low, high)) in enumerate(zip(digits, scales, boxes)):
         middle_y = (low[1] + high[1]) / 2
-        shift = np.array([x - low[0] * scale, canvas_size / 2 + rng.uniform(-0.06, 0.06) * height - middle_y * scale])
-        placed.append([s * scale + shift for s in digit.strokes])
-        x += (high[0] - low[0]) * scale + rng.uniform(0.15, 0.45) * height
-    width = x - 0.3 * height
-    fit = min(1.0, canvas_size * 0.92 / max(width, 1.0))
-    offset = (canvas_size - width * fit) / 2
-    centre = canvas_size / 2
-    return [
-        Stroke(tuple(map(tuple, np.column_stack([s[:, 0] * fit + offset, (s[:, 1] - centre) * fit + centre]))), brush)
-        for strokes in placed for s in strokes
-    ]
+        shift = np.array([x - low[0] * scale, canvas_size / 2 + jitter[index] * height - middle_y * scale])
+        strokes += [Stroke(tuple(map(tuple, s * scale + shift)), brush) for s in digit.strokes]
+        if index < len(gaps):
+            x += widths[index] + gaps[index] * height + brush
+    return strokes
 
 
 def main():

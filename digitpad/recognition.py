@@ -75,14 +75,17 @@ class Recognizer:
         return self._result(images, probabilities, scribble)
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
-        """Segmentation by recognition: neighbours closer than join_gap x their height become
-        one digit when the model is surer of the joined ink than of both pieces (an open 4
-        whose stem does not touch, a 5 whose flag floats). Lists are changed in place."""
+        """Segmentation by recognition: close neighbours (gap under join_gap x their height), one
+        of which the model is unsure of, become one digit when the model is surer of the joined
+        ink than of both pieces together (an open 4 whose stem does not touch, a 5 whose flag
+        floats). Two confident digits are never joined: the model is overconfident on odd
+        joined shapes. Lists are changed in place."""
         index = 0
         while index < len(pieces) - 1:
             first, second = pieces[index], pieces[index + 1]
             gap = second.box[0] - first.box[2]
-            if gap < self.settings.join_gap * max(first.height, second.height):
+            unsure = min(probabilities[index].max(), probabilities[index + 1].max()) < self.settings.confident
+            if unsure and gap < self.settings.join_gap * max(first.height, second.height):
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, self.settings.preprocess)
                 joined_probabilities = self.model.predict(image[None])[0]
