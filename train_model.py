@@ -222,7 +222,10 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
 def main(argv=None) -> int:
     config = parse_args(argv)
     print(f"config: {config}", flush=True)
-    train_split, validation_split, test_split = load_data(config)
+    try:
+        train_split, validation_split, test_split = load_data(config)
+    except ValueError as error:  # a missing or broken MNIST file, no taught samples: say which
+        sys.exit(f"train_model.py: {error}")
     print(f"train {len(train_split[1])}, validation {len(validation_split[1])}, test {len(test_split[1])}")
     steps_per_epoch = int(np.ceil(len(train_split[1]) / config.batch_size))
     model = build_or_load_model(config, steps_per_epoch)
