@@ -115,6 +115,10 @@ def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> None:
             guess = "too much ink for a number" if result.scribble else f"best guess: {result.text}  ({result.confidence:.0%})"
             blit_text(screen, fonts.get(17 * unit), guess, TEXT, (x, y))
         y += int(36 * unit)
+        if len(result.digits) > 1:
+            caption = f"digit {state.selected + 1} of {len(result.digits)}  (Tab: next)"
+            blit_text(screen, fonts.get(12 * unit), caption, MUTED, (x, y - int(14 * unit)))
+            y += int(6 * unit)
         y = draw_probabilities(screen, fonts, result.digits[state.selected], x, y, width, unit)
         y = draw_inputs(screen, fonts, result.digits, state.selected, x, y + int(8 * unit), width, unit)
     footer = f"brush {state.brush:.0f}px{'  eraser' if state.erasing else ''}   F1 help"
