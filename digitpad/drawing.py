@@ -32,7 +32,10 @@ class Stroke:
 class Drawing:
     """Finished strokes, the stroke being drawn, and the undo/redo history."""
 
-    def __init__(self):
+    def __init__(self, max_history: int = 200):
+        if max_history < 1:
+            raise ValueError(f"max_history must be at least 1, got {max_history}")
+        self.max_history = max_history  # undo steps kept; older ones are forgotten
         self.strokes: list[Stroke] = []  # finished strokes, oldest first
         self.redo_stack: list[list[Stroke]] = []  # undone states, most recent last
         self.undo_stack: list[list[Stroke]] = []  # earlier states, for clear to be undoable
@@ -104,6 +107,7 @@ class Drawing:
 
     def _commit(self, strokes: list[Stroke]) -> None:
         self.undo_stack.append(self.strokes)
+        del self.undo_stack[: -self.max_history]  # bounded: a long session keeps flat memory
         self.strokes = strokes
         self.redo_stack.clear()
         self.version += 1

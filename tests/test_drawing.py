@@ -74,3 +74,13 @@ def test_bounds_ignore_erasers():
     strokes = [Stroke(((1, 2), (5, 9)), 4), Stroke(((100, 100),), 4, erase=True)]
     assert bounds(strokes) == (1, 2, 5, 9)
     assert bounds([]) is None
+
+
+def test_history_is_bounded():
+    drawing = Drawing(max_history=3)
+    for x in range(10):
+        draw(drawing, (x, 0), (x, 5))
+    assert sum(drawing.undo() for _ in range(10)) == 3
+    assert len(drawing.strokes) == 7
+    with pytest.raises(ValueError, match="max_history"):
+        Drawing(max_history=0)
