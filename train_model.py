@@ -146,23 +146,30 @@ def train(model, config: TrainingConfig, train_split, validation_split):
     import keras
 
     from training.augment import AugmentedDigits
+    from training.averaging import WeightAverage
 
     batches = AugmentedDigits(*train_split, batch_size=config.batch_size, seed=config.seed, workers=1)
     validation_images = validation_split[0].astype(np.float32)[..., None] / 255.0
-    # The learning rate anneals to nearly zero, so the last epochs are usually the best; the
-    # best-epoch weights are restored, and training stops early only on a long plateau.
+    validation_labels = validation_split[1].astype(np.int64)
+    # The learning rate anneals to nearly zero over the last epochs; an average of the weights
+    # over those epochs is kept and scored on the validation split after every epoch. Training
+    # returns the weights (raw or averaged, any epoch) with the lowest validation loss, and
+    # stops early only on a long plateau.
+    averaging_start = 0 if config.epochs < 3 else config.epochs // 3
+    averager = WeightAverage(validation_images, validation_labels, start_epoch=averaging_start)
     stopper = keras.callbacks.EarlyStopping(
-        monitor="val_loss", patience=config.patience, restore_best_weights=True, verbose=1,
-        start_from_epoch=config.epochs // 3,
+        monitor="val_loss", patience=config.patience, verbose=1, start_from_epoch=averaging_start,
     )
     started = time.perf_counter()
     history = model.fit(
         batches,
         epochs=config.epochs,
-        validation_data=(validation_images, validation_split[1]),
-        callbacks=[stopper],
+        validation_data=(validation_images, validation_labels),
+        callbacks=[averager, stopper],
         verbose=1,
     )
+    history.history.update(averager.history)
+    history.history["chosen_weights"] = averager.chosen
     return history.history, time.perf_counter() - started
 
 
@@ -208,6 +215,7 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
         versions=reports.library_versions(),
         machine=f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}",
     )
+    metrics["chosen_weights"] = history["chosen_weights"]
     if config.pen_digits is not None:
         from training.pen_evaluation import evaluate_pen_digits
 

@@ -62,6 +62,11 @@ def write_figures(report_dir: pathlib.Path, history: dict, probabilities, test_s
     loss_axes.set(xlabel="epoch", ylabel="loss", yscale="log", title="Loss")
     accuracy_axes.plot(epochs, history["accuracy"], label="train (augmented)")
     accuracy_axes.plot(epochs, history["val_accuracy"], label="validation")
+    averaged = history.get("val_average_loss", [])
+    if averaged:  # the weight average is scored from a later epoch on
+        averaged_epochs = epochs[len(epochs) - len(averaged):]
+        loss_axes.plot(averaged_epochs, averaged, label="validation, weight average")
+        accuracy_axes.plot(averaged_epochs, history["val_average_accuracy"], label="validation, weight average")
     accuracy_axes.set(xlabel="epoch", ylabel="accuracy", title="Accuracy", ylim=(0.97, 1.0))
     for axes in (loss_axes, accuracy_axes):
         axes.legend()
