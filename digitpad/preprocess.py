@@ -182,6 +182,53 @@ def _width_from_distances(inside):
     return float(max(1.0, 2.0 * np.median(inside[ridge]) - 1.0))
 
 
+def ink_length_ratio(mask: np.ndarray) -> float:
+    """Length of the pen's path in an ink mask (H, W) uint8, over the longest side of its box.
+
+    A stroke's outline runs along both its sides, so half the outline's length is the path's
+    length whatever the brush: a 1 is about 1, an 8 about 3, and a tangle of strokes far more
+    (a scribble, not a digit). Outlines are straightened to within a pixel first, so the
+    staircase of a slanted edge does not count as extra length.
+    """
+    mask = check_mask(mask)
+    if not mask.any():
+        return 0.0
+    crop = _crop(mask)
+    contours, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
+    outline = sum(cv2.arcLength(cv2.approxPolyDP(contour, 1.0, True), True) for contour in contours)
+    return float(outline / 2.0 / max(crop.shape))
+
+
+def stroke_share(mask: np.ndarray) -> float:
+    """Stroke width of an ink mask (H, W) uint8 as a share of its box's longest side: about
+    0.1 for MNIST's digits, near 1 for a patch coloured in solid."""
+    mask = check_mask(mask)
+    if not mask.any():
+        return 0.0
+    return estimate_stroke_width(mask) / max(_crop(mask).shape)
+
+
+def ink_depth(image: np.ndarray) -> float:
+    """How far, in pixels, the deepest ink of a digit image (28, 28) float32 lies from the
+    nearest background (ink: > 0.5). Strokes of MNIST's width are about 2 deep; a patch
+    scribbled solid is much deeper."""
+    return float(cv2.distanceTransform((image > 0.5).astype(np.uint8), cv2.DIST_L2, cv2.DIST_MASK_5).max())
+
+
+def count_holes(mask: np.ndarray, min_size: float = 0.04) -> int:
+    """Enclosed background regions of an ink mask (H, W) uint8: 0 has one, 8 two, a net of
+    crossing strokes many. Holes narrower than min_size x the box's longest side (where
+    strokes merely touch or overlap) are not counted."""
+    mask = check_mask(mask)
+    if not mask.any():
+        return 0
+    crop = _crop(mask)
+    contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
+    smallest = (min_size * max(crop.shape)) ** 2
+    return sum(1 for contour, links in zip(contours, hierarchy[0])
+               if links[3] >= 0 and cv2.contourArea(contour) >= smallest)  # links[3]: parent
+
+
 def _crop(mask):
     rows = np.flatnonzero(mask.any(axis=1))
     columns = np.flatnonzero(mask.any(axis=0))

@@ -72,7 +72,14 @@ class Recognizer:
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         probabilities = list(self.model.predict(np.stack(images)))
         self._join_close_pieces(pieces, images, probabilities)
-        return self._result(images, probabilities, scribble)
+        tangled = [self._tangled(piece.mask) for piece in pieces]
+        return self._result(images, probabilities, scribble, tangled)
+
+    def _tangled(self, mask) -> bool:
+        """Strokes too long, too criss-crossed or too wide for one digit: a scribble (see the settings)."""
+        return (preprocess.ink_length_ratio(mask) > self.settings.max_ink_length
+                or preprocess.count_holes(mask) > self.settings.max_holes
+                or preprocess.stroke_share(mask) > self.settings.max_stroke_share)
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition: close neighbours (gap under join_gap x their height), one
@@ -100,12 +107,15 @@ class Recognizer:
         """(N, 28, 28) float32 digit images, left to right -> Result."""
         return self._result(list(images), list(self.model.predict(images)), scribble)
 
-    def _result(self, images, probabilities, scribble) -> Result:
+    def _result(self, images, probabilities, scribble, tangled=None) -> Result:
+        """tangled[i] is True when digit i's strokes are too long for a digit (see settings)."""
         digits = []
-        for image, row in zip(images, probabilities):
+        tangled = tangled or [False] * len(images)
+        for image, row, too_long in zip(images, probabilities, tangled):
             best = int(row.argmax())
             confidence = float(row[best])
-            shaped_like_digit = float(image.mean()) <= self.settings.max_ink_fraction
+            shaped_like_digit = (float(image.mean()) <= self.settings.max_ink_fraction and not too_long
+                                 and preprocess.ink_depth(image) <= self.settings.max_ink_depth)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image,
                                       confidence >= self.settings.confident and shaped_like_digit))
         return Result(tuple(digits), scribble)

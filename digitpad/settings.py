@@ -9,6 +9,13 @@ from digitpad.preprocess import PreprocessSettings
 class RecognitionSettings:
     confident: float = 0.80  # below this probability a digit is shown as "not sure"
     max_ink_fraction: float = 0.35  # a 28x28 input with more ink than this is a scribble, not a digit
+    max_ink_length: float = 5.0  # strokes longer than this x the digit's size are a scribble, not a
+    # digit (preprocess.ink_length_ratio; the longest of the 60,000 MNIST training digits: 3.7)
+    max_ink_depth: float = 7.0  # ink deeper than this in the 28x28 input is a solid patch, not strokes
+    # (preprocess.ink_depth; the deepest of the 60,000 MNIST training digits: 6.6)
+    max_stroke_share: float = 0.5  # strokes wider than this x the digit's size are a solid patch
+    # (preprocess.stroke_share; 99.9% of MNIST training digits are below 0.29)
+    max_holes: int = 4  # more enclosed holes than this are a scribble (MNIST training digits: at most 4)
     max_digits: int = 12  # more pieces than this: a scribble, not a number
     join_gap: float = 0.3  # neighbours closer than this x their height may be one digit (the model decides)
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size

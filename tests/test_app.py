@@ -88,11 +88,22 @@ def test_right_button_erases(app):
     assert app.result.text == "1"
 
 
-@pytest.mark.xfail(reason="the retrained model is 99% sure this scribble is a 0; open issue", strict=False)
-def test_scribble_is_not_sure(app):
-    rng = np.random.default_rng(3)
-    points = tuple(map(tuple, rng.uniform(60, 500, size=(60, 2))))
-    draw_strokes(app, [Stroke(points, 24.0)])
+def random_tangle(seed, count=60):
+    return [tuple(map(tuple, np.random.default_rng(seed).uniform(60, 500, size=(count, 2))))]
+
+
+SCRIBBLES = {
+    "tangle": random_tangle(3),
+    "thin tangle": random_tangle(4),
+    "net": [((100, 100 + 40 * i), (460, 100 + 40 * i)) for i in range(10)]
+    + [((100 + 40 * i, 100), (100 + 40 * i, 460)) for i in range(10)],
+    "zigzag": [tuple((100 + 30 * (i % 2) + 12 * i, 100 + 360 * (i % 2)) for i in range(30))],
+}
+
+
+@pytest.mark.parametrize("name, brush", [("tangle", 24.0), ("thin tangle", 8.0), ("net", 12.0), ("zigzag", 40.0)])
+def test_scribble_is_not_sure(app, name, brush):
+    draw_strokes(app, [Stroke(points, brush) for points in SCRIBBLES[name]])
     app.flush()
     assert app.result.digits and not app.result.sure
 

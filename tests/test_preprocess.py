@@ -107,6 +107,56 @@ def test_a_fragment_joins_its_neighbour():
     assert len(preprocess.split_digits(mask)) == 1
 
 
+ZIGZAG = [[(100 + 40 * (i % 2) + 12 * i, 100 + 340 * (i % 2)) for i in range(30)]]
+NET = [[(100, 100 + 40 * i), (460, 100 + 40 * i)] for i in range(10)] + [[(100 + 40 * i, 100), (100 + 40 * i, 460)] for i in range(10)]
+
+
+@pytest.mark.parametrize("strokes, low, high", [
+    ([[(280, 100), (280, 460)]], 0.8, 1.3),  # a 1: as long as it is tall
+    (SEVEN, 1.3, 2.5),
+    (ZIGZAG, 8.0, 40.0),  # back and forth thirty times: a scribble
+])
+@pytest.mark.parametrize("width", [6, 10])
+def test_ink_length_ratio(strokes, low, high, width):
+    assert low <= preprocess.ink_length_ratio(stroke_mask(strokes, width)) <= high
+
+
+@pytest.mark.parametrize("strokes, holes", [(SEVEN, 0), ([[(280, 100), (400, 280), (280, 460), (160, 280), (280, 100)]], 1), (NET, 81)])
+@pytest.mark.parametrize("width", [6, 16])
+def test_count_holes(strokes, holes, width):
+    assert preprocess.count_holes(stroke_mask(strokes, width)) == holes
+
+
+def test_mnist_digits_are_not_scribbles(mnist_test):
+    from digitpad.settings import RecognitionSettings
+
+    settings = RecognitionSettings()
+    images, _ = mnist_test
+    masks = [(cv2.resize(image, (112, 112)) > 127).astype(np.uint8) for image in images[:3000]]
+    lengths = np.array([preprocess.ink_length_ratio(mask) for mask in masks])
+    holes = np.array([preprocess.count_holes(mask) for mask in masks])
+    depths = np.array([preprocess.ink_depth(image / 255.0) for image in images[:3000]])
+    shares = np.array([preprocess.stroke_share(mask) for mask in masks])
+    assert np.mean(shares <= settings.max_stroke_share) >= 0.999
+    assert np.mean(lengths <= settings.max_ink_length) >= 0.999 and np.mean(holes <= settings.max_holes) >= 0.999
+    assert np.mean(depths <= settings.max_ink_depth) >= 0.999
+
+
+@pytest.mark.parametrize("strokes, width, solid", [(SEVEN, 64, False), (SEVEN, 4, False), (ZIGZAG, 40, True)])
+def test_stroke_share_tells_strokes_from_solid_patches(strokes, width, solid):
+    from digitpad.settings import RecognitionSettings
+
+    assert (preprocess.stroke_share(stroke_mask(strokes, width)) > RecognitionSettings().max_stroke_share) == solid
+
+
+@pytest.mark.parametrize("image, deep", [(np.pad(np.ones((20, 20), np.float32), 4), True),
+                                          (np.pad(np.ones((20, 3), np.float32), ((4, 4), (12, 13))), False)])
+def test_ink_depth(image, deep):
+    from digitpad.settings import RecognitionSettings
+
+    assert (preprocess.ink_depth(image) > RecognitionSettings().max_ink_depth) == deep
+
+
 def test_empty_mask_has_no_digits():
     assert preprocess.mask_to_digits(np.zeros((100, 100), np.uint8)) == []
 
