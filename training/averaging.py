@@ -17,13 +17,15 @@ class WeightAverage(keras.callbacks.Callback):
     model holds whichever weights scored the lowest validation loss: an average, or the raw
     weights of some epoch (better in very short runs, where the average lags behind)."""
 
-    def __init__(self, validation_images, validation_labels, decay: float = 0.999, start_epoch: int = 0):
+    def __init__(self, validation_images, validation_labels, decay: float = 0.999, start_epoch: int = 0,
+                 every: int = 4):
         super().__init__()
         if not 0.0 < decay < 1.0:
             raise ValueError(f"decay must be between 0 and 1, got {decay}")
         self.validation_images = validation_images  # (N, 28, 28, 1) float32 in [0, 1]
         self.validation_labels = validation_labels  # (N,) int
-        self.decay = decay  # weight of the old average at each step
+        self.decay = decay  # weight of the old average, per training step
+        self.every = every  # steps between updates of the average (copying weights costs time)
         self.start_epoch = start_epoch  # epochs before averaging begins (early weights are poor)
         self.average = None  # list of float32 arrays, like model.get_weights()
         self.best = None  # (validation loss, kind, weights) of the best weights so far
@@ -35,7 +37,7 @@ class WeightAverage(keras.callbacks.Callback):
         self._epoch = epoch
 
     def on_train_batch_end(self, batch, logs=None):
-        if self._epoch < self.start_epoch:
+        if self._epoch < self.start_epoch or batch % self.every:
             return
         weights = self.model.get_weights()
         if self.average is None:
@@ -44,7 +46,7 @@ class WeightAverage(keras.callbacks.Callback):
         # Warm-up as in TensorFlow's ExponentialMovingAverage(num_updates=...): a short run
         # averages over the steps it has, not towards its random initial weights.
         self._updates += 1
-        decay = min(self.decay, (1.0 + self._updates) / (10.0 + self._updates))
+        decay = min(self.decay ** self.every, (1.0 + self._updates) / (10.0 + self._updates))
         for average, weight in zip(self.average, weights):
             average *= decay
             average += (1.0 - decay) * weight
