@@ -36,6 +36,25 @@ def compose(digits, rng, canvas_size, brush):
     return strokes
 
 
+def write_failures(path, failures, canvas_size, side=200, columns=5):
+    """A grid of the failed drawings, each titled "expected > read"."""
+    import cv2
+
+    from digitpad.ink import render_mask
+
+    tiles = []
+    for strokes, expected, read in failures:
+        tile = cv2.resize(render_mask(strokes, (canvas_size, canvas_size)) * 255, (side, side), interpolation=cv2.INTER_AREA)
+        tile = cv2.copyMakeBorder(tile, 24, 2, 2, 2, cv2.BORDER_CONSTANT, value=90)
+        cv2.putText(tile, f"{expected} > {read or '-'}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 255, 1, cv2.LINE_AA)
+        tiles.append(tile)
+    while len(tiles) % columns:
+        tiles.append(np.zeros_like(tiles[0]))
+    rows = [np.hstack(tiles[i : i + columns]) for i in range(0, len(tiles), columns)]
+    path.parent.mkdir(parents=True, exist_ok=True)
+    cv2.imwrite(str(path), np.vstack(rows))
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--count", type=int, default=1000)
@@ -51,18 +70,26 @@ def main():
     brush = arguments.brush or app.settings.canvas.default_brush
     rng = np.random.default_rng(arguments.seed)
     by_length = {n: [] for n in range(2, 6)}
+    failures = []
     for _ in range(arguments.count):
         length = int(rng.integers(2, 6))
         chosen = [digits[i] for i in rng.choice(len(digits), length, replace=False)]
         expected = "".join(str(d.label) for d in chosen)
         common.clear(app)
-        draw_strokes(app, compose(chosen, rng, app.settings.canvas.canvas_size, brush))
+        strokes = compose(chosen, rng, app.settings.canvas.canvas_size, brush)
+        draw_strokes(app, strokes)
         app.flush()
         by_length[length].append(app.result.text == expected)
+        if not by_length[length][-1]:
+            failures.append((strokes, expected, app.result.text))
     for length, right in by_length.items():
         print(f"{length} digits: {np.mean(right):.2%} of {len(right)}")
     everything = sum(by_length.values(), [])
     print(f"numbers read exactly: {np.mean(everything):.2%} of {len(everything)} (brush {brush:.0f})")
+    if failures:
+        path = common.OUT / f"number_errors_brush{brush:.0f}.png"
+        write_failures(path, failures[:60], app.settings.canvas.canvas_size)
+        print(f"failures drawn in {path}")
     app.close()
 
 

@@ -24,7 +24,7 @@ def main():
     overall = []
     for condition in pen_digits.CONDITIONS:
         started = time.perf_counter()
-        right, wrong_images, wrong_labels, wrong_probabilities, split = [], [], [], [], 0
+        right, wrong_images, wrong_labels, wrong_probabilities, split, unsure = [], [], [], [], 0, 0
         for digit in digits:
             common.clear(app)
             draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
@@ -32,13 +32,14 @@ def main():
             result = app.result
             right.append(result.text == str(digit.label))
             split += len(result.digits) != 1
+            unsure += not result.sure
             if not right[-1] and result.digits:
                 wrong_images.append(result.digits[0].image)
                 wrong_labels.append(digit.label)
                 wrong_probabilities.append(result.digits[0].probabilities)
         overall += right
         accuracy = np.mean(right)
-        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, "
+        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, {unsure} "not sure", "
               f"brush {condition.brush:.0f}, height {condition.height:.2f}) {time.perf_counter() - started:.0f} s", flush=True)
         if wrong_images:
             write_error_grid(common.OUT / f"pen_errors_{condition.name}.png", np.stack(wrong_images),

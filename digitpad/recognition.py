@@ -82,21 +82,26 @@ class Recognizer:
                 or preprocess.stroke_share(mask) > self.settings.max_stroke_share)
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
-        """Segmentation by recognition: close neighbours (gap under join_gap x their height), one
-        of which the model is unsure of, become one digit when the model is surer of the joined
+        """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
+        which the model is unsure of, become one digit when the model is surer of the joined
         ink than of both pieces together (an open 4 whose stem does not touch, a 5 whose flag
-        floats). Two confident digits are never joined: the model is overconfident on odd
-        joined shapes. Lists are changed in place."""
+        floats). Neighbours that (nearly) touch become one digit whenever the joined ink is
+        read confidently. Two confident digits with a visible gap are never joined: the model
+        is overconfident on odd joined shapes. Lists are changed in place."""
+        settings = self.settings
         index = 0
         while index < len(pieces) - 1:
             first, second = pieces[index], pieces[index + 1]
-            gap = second.box[0] - first.box[2]
-            unsure = min(probabilities[index].max(), probabilities[index + 1].max()) < self.settings.confident
-            if unsure and gap < self.settings.join_gap * max(first.height, second.height):
+            gap = (second.box[0] - first.box[2]) / max(first.height, second.height)
+            parts = probabilities[index].max() * probabilities[index + 1].max()
+            unsure = min(probabilities[index].max(), probabilities[index + 1].max()) < settings.confident
+            touching = gap < settings.touch_gap
+            if (unsure or touching) and gap < settings.join_gap:
                 joined = preprocess.join(first, second)
-                image = preprocess.digit_to_mnist(joined.mask, self.settings.preprocess)
+                image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
                 joined_probabilities = self.model.predict(image[None])[0]
-                if joined_probabilities.max() > probabilities[index].max() * probabilities[index + 1].max():
+                best = joined_probabilities.max()
+                if (unsure and best > parts) or (touching and best >= settings.confident):
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]

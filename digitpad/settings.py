@@ -17,7 +17,10 @@ class RecognitionSettings:
     # (preprocess.stroke_share; 99.9% of MNIST training digits are below 0.29)
     max_holes: int = 4  # more enclosed holes than this are a scribble (MNIST training digits: at most 4)
     max_digits: int = 12  # more pieces than this: a scribble, not a number
-    join_gap: float = 0.3  # neighbours closer than this x their height may be one digit (the model decides)
+    join_gap: float = 0.1  # neighbours closer than this x their height may be one digit (the model
+    # decides); the gaps people leave between the digits of a number are wider
+    touch_gap: float = 0.0  # neighbours closer than this (0: their columns overlap) are one digit
+    # whenever the model reads the joined ink confidently: the floating flag of a 5, a 4's stem
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
     live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs

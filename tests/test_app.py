@@ -58,6 +58,22 @@ def test_reads_a_number(app, pen_digit_set):
     assert len(app.result.digits) == 4
 
 
+OPEN_FOUR = [Stroke(((290, 110), (190, 330), (320, 330)), 24.0), Stroke(((350, 180), (350, 470)), 24.0)]
+FLOATING_FLAG_FIVE = [Stroke(((250, 130), (225, 290), (330, 290), (360, 380), (300, 460), (200, 440)), 24.0),
+                      Stroke(((260, 120), (400, 110)), 24.0)]
+
+
+@pytest.mark.parametrize("strokes, text", [
+    (OPEN_FOUR, "4"),  # the stem does not touch the bar
+    (FLOATING_FLAG_FIVE, "5"),
+    ([Stroke(((200, 100), (200, 460)), 24.0), Stroke(((300, 100), (300, 460)), 24.0)], "11"),  # gap a fifth of the height
+])
+def test_pieces_are_joined_only_when_they_nearly_touch(app, strokes, text):
+    draw_strokes(app, strokes)
+    app.flush()
+    assert app.result.text == text
+
+
 def test_undo_redo_clear(app):
     draw_strokes(app, ONE)
     draw_strokes(app, [Stroke(((420, 100), (420, 460)), 24.0)])
