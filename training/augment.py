@@ -86,10 +86,11 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
     width, height = right - left + 1, bottom - top + 1
     image = image.copy()
     if label == 0 and rng.random() < settings.slashed_zero_probability:
-        # a slash through the middle, steeper than the diagonal and often longer than the 0 is wide
+        # a slash through the middle, from a flat diagonal to upright (a 0 written like a phi),
+        # often reaching past the 0 at both ends
         centre = np.array([(left + right) / 2, (top + bottom) / 2])
-        angle = np.deg2rad(rng.uniform(45, 75))
-        half = rng.uniform(0.5, 0.7) * height
+        angle = np.deg2rad(rng.uniform(25, 90))
+        half = rng.uniform(0.45, 0.8) * height
         offset = half * np.array([np.cos(angle), -np.sin(angle)])
         _stroke(image, centre - offset, centre + offset, rng)
     elif label == 7 and rng.random() < settings.crossed_seven_probability:
