@@ -15,11 +15,28 @@ OUT = REPO / "bench" / "out"
 PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
 
 
-def new_app():
-    """A headless App with a throw-away user folder, model loaded."""
-    from digitpad.app import App
+def add_settings_flag(parser):
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a RecognitionSettings field, e.g. --set recognition_brush=0")
 
-    app = App(user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
+
+def new_app(overrides=()):
+    """A headless App with a throw-away user folder, model loaded; overrides are "name=value"
+    strings for fields of RecognitionSettings."""
+    import dataclasses
+
+    from digitpad.app import App
+    from digitpad.settings import RecognitionSettings, Settings
+
+    changes = {}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        field = {f.name: f for f in dataclasses.fields(RecognitionSettings)}.get(name)
+        if field is None or not value:
+            raise SystemExit(f"--set {override}: expected NAME=VALUE with NAME a RecognitionSettings field")
+        changes[name] = type(getattr(RecognitionSettings(), name))(value)
+    settings = Settings(recognition=dataclasses.replace(RecognitionSettings(), **changes))
+    app = App(settings=settings, user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
     app.flush()
     return app
 

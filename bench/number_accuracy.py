@@ -60,13 +60,14 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--brush", type=float, default=None, help="brush diameter (default: the app's)")
+    common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
     from digitpad import pen_digits
     from digitpad.replay import draw_strokes
 
     digits = pen_digits.load(common.PEN_DIGITS)
-    app = common.new_app()
+    app = common.new_app(arguments.set)
     brush = arguments.brush or app.settings.canvas.default_brush
     rng = np.random.default_rng(arguments.seed)
     by_length = {n: [] for n in range(2, 6)}

@@ -11,6 +11,7 @@ import numpy as np
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits")
+    common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
     from digitpad import pen_digits
@@ -18,7 +19,7 @@ def main():
     from training.reports import write_error_grid
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.limit]
-    app = common.new_app()
+    app = common.new_app(arguments.set)
     common.OUT.mkdir(parents=True, exist_ok=True)
     print(f"{len(digits)} pen digits, canvas {app.canvas_rect.size}, model {app.recognizer.model.path.name}")
     overall = []
@@ -39,7 +40,7 @@ def main():
                 wrong_probabilities.append(result.digits[0].probabilities)
         overall += right
         accuracy = np.mean(right)
-        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, {unsure} "not sure", "
+        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, {unsure} not sure, "
               f"brush {condition.brush:.0f}, height {condition.height:.2f}) {time.perf_counter() - started:.0f} s", flush=True)
         if wrong_images:
             write_error_grid(common.OUT / f"pen_errors_{condition.name}.png", np.stack(wrong_images),

@@ -45,6 +45,10 @@ class DigitInk:
     def height(self) -> int:
         return self.box[3] - self.box[1]
 
+    @property
+    def width(self) -> int:
+        return self.box[2] - self.box[0]
+
 
 def join(first: DigitInk, second: DigitInk) -> DigitInk:
     """One digit made of the ink of two."""
@@ -174,7 +178,8 @@ def estimate_stroke_width(mask: np.ndarray) -> float:
     mask = check_mask(mask)
     if not mask.any():
         return 0.0
-    return _width_from_distances(cv2.distanceTransform(mask, cv2.DIST_L2, cv2.DIST_MASK_5))
+    framed = cv2.copyMakeBorder(mask, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)  # ink ends at the edge
+    return _width_from_distances(cv2.distanceTransform(framed, cv2.DIST_L2, cv2.DIST_MASK_5))
 
 
 def _width_from_distances(inside):

@@ -54,6 +54,14 @@ class Result:
 EMPTY = Result()
 
 
+def _region(image, box):
+    """image[box] for box (left, top, right, bottom), or None without an image."""
+    if image is None:
+        return None
+    left, top, right, bottom = box
+    return image[top:bottom, left:right]
+
+
 class Recognizer:
     """Reads ink masks, strokes or pictures with one model and one set of settings."""
 
@@ -61,8 +69,10 @@ class Recognizer:
         self.model = model  # anything with predict((N, 28, 28)) -> (N, 10)
         self.settings = settings
 
-    def recognise_mask(self, mask: np.ndarray) -> Result:
-        """Ink mask (H, W) uint8, 1 = ink -> Result."""
+    def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None) -> Result:
+        """Ink mask (H, W) uint8, 1 = ink -> Result. `shown`, same shape, is the ink as the
+        user sees it when the mask was drawn with another brush (see strokes_to_mask); it
+        tells a patch coloured in solid from strokes."""
         settings = self.settings.preprocess
         pieces = preprocess.split_digits(mask, settings) if mask.sum() >= settings.min_ink_pixels else []
         if not pieces:
@@ -72,21 +82,23 @@ class Recognizer:
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         probabilities = list(self.model.predict(np.stack(images)))
         self._join_close_pieces(pieces, images, probabilities)
-        tangled = [self._tangled(piece.mask) for piece in pieces]
+        tangled = [self._tangled(piece.mask, _region(shown, piece.box)) for piece in pieces]
         return self._result(images, probabilities, scribble, tangled)
 
-    def _tangled(self, mask) -> bool:
+    def _tangled(self, mask, shown) -> bool:
         """Strokes too long, too criss-crossed or too wide for one digit: a scribble (see the settings)."""
+        solid = shown if shown is not None and shown.any() else mask
         return (preprocess.ink_length_ratio(mask) > self.settings.max_ink_length
                 or preprocess.count_holes(mask) > self.settings.max_holes
-                or preprocess.stroke_share(mask) > self.settings.max_stroke_share)
+                or preprocess.stroke_share(solid) > self.settings.max_stroke_share)
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
         ink than of both pieces together (an open 4 whose stem does not touch, a 5 whose flag
-        floats). Neighbours that (nearly) touch become one digit whenever the joined ink is
-        read confidently. Two confident digits with a visible gap are never joined: the model
+        floats). A piece that (nearly) touches its neighbour and is less than half its width or
+        height becomes part of it whenever the joined ink is read confidently. Joined ink must
+        be shaped like one digit, not much wider than tall. Two confident digits with a visible gap are never joined: the model
         is overconfident on odd joined shapes. Lists are changed in place."""
         settings = self.settings
         index = 0
@@ -95,9 +107,12 @@ class Recognizer:
             gap = (second.box[0] - first.box[2]) / max(first.height, second.height)
             parts = probabilities[index].max() * probabilities[index + 1].max()
             unsure = min(probabilities[index].max(), probabilities[index + 1].max()) < settings.confident
-            touching = gap < settings.touch_gap
-            if (unsure or touching) and gap < settings.join_gap:
-                joined = preprocess.join(first, second)
+            part_of = (min(first.width, second.width) < 0.5 * max(first.width, second.width)
+                       or min(first.height, second.height) < 0.5 * max(first.height, second.height))
+            touching = gap < settings.touch_gap and part_of
+            joined = preprocess.join(first, second)
+            digit_shaped = joined.width <= settings.max_joined_aspect * joined.height
+            if (unsure or touching) and gap < settings.join_gap and digit_shaped:
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
                 joined_probabilities = self.model.predict(image[None])[0]
                 best = joined_probabilities.max()
@@ -127,12 +142,21 @@ class Recognizer:
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
         """Strokes in canvas pixels on a square canvas of side canvas_size -> Result."""
-        return self.recognise_mask(self.strokes_to_mask(strokes, canvas_size))
+        mask = self.strokes_to_mask(strokes, canvas_size)
+        shown = self.strokes_to_mask(strokes, canvas_size, as_drawn=True) if self.settings.recognition_brush else None
+        return self.recognise_mask(mask, shown)
 
-    def strokes_to_mask(self, strokes: list[Stroke], canvas_size: int) -> np.ndarray:
-        """The recognition raster: (S, S) uint8 with S = canvas_size * recognition_scale."""
+    def strokes_to_mask(self, strokes: list[Stroke], canvas_size: int, as_drawn: bool = False) -> np.ndarray:
+        """The recognition raster: (S, S) uint8 with S = canvas_size * recognition_scale.
+
+        Ink strokes are re-rendered from their points with the recognition brush, whatever
+        brush shows them on screen (erasers keep their own width): a thick brush then cannot
+        fill the holes of a small 8, and a thin one cannot leave a pen lift as a gap."""
         scale = self.settings.recognition_scale
         side = max(1, int(round(canvas_size * scale)))
+        brush = self.settings.recognition_brush
+        if brush and not as_drawn:
+            strokes = [stroke if stroke.erase else dataclasses.replace(stroke, width=brush) for stroke in strokes]
         return ink.render_mask(strokes, (side, side), scale)
 
     def recognise_picture(self, image: np.ndarray) -> Result:

@@ -19,8 +19,13 @@ class RecognitionSettings:
     max_digits: int = 12  # more pieces than this: a scribble, not a number
     join_gap: float = 0.1  # neighbours closer than this x their height may be one digit (the model
     # decides); the gaps people leave between the digits of a number are wider
-    touch_gap: float = 0.0  # neighbours closer than this (0: their columns overlap) are one digit
-    # whenever the model reads the joined ink confidently: the floating flag of a 5, a 4's stem
+    touch_gap: float = 0.05  # a piece this close to its neighbour (gap below this x their height, or
+    # overlapping) and narrower or shorter than half of it -- a 4's stem, a 5's floating flag -- is
+    # part of that digit whenever the model reads the joined ink confidently
+    max_joined_aspect: float = 2.0  # pieces are never joined into ink wider than this x its height
+    # (99.9% of MNIST digits are narrower than 1.82 x their height)
+    recognition_brush: float = 12.0  # ink is recognised as if drawn with this brush (canvas pixels),
+    # whatever brush shows it; 0 keeps the user's brush. Stroke width is normalised afterwards.
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
     live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs

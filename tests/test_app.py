@@ -58,7 +58,7 @@ def test_reads_a_number(app, pen_digit_set):
     assert len(app.result.digits) == 4
 
 
-OPEN_FOUR = [Stroke(((290, 110), (190, 330), (320, 330)), 24.0), Stroke(((350, 180), (350, 470)), 24.0)]
+OPEN_FOUR = [Stroke(((290, 110), (190, 330), (325, 330)), 24.0), Stroke(((345, 180), (345, 470)), 24.0)]
 FLOATING_FLAG_FIVE = [Stroke(((250, 130), (225, 290), (330, 290), (360, 380), (300, 460), (200, 440)), 24.0),
                       Stroke(((260, 120), (400, 110)), 24.0)]
 
