@@ -13,12 +13,14 @@ def main():
     from digitpad.model import DigitModel
     from digitpad.resources import model_path
 
-    images, labels = load_split(common.REPO / "data" / "mnist" / TEST_IMAGES, common.REPO / "data" / "mnist" / TEST_LABELS)
+    mnist = common.REPO / "data" / "mnist"
+    images, labels = load_split(mnist / TEST_IMAGES, mnist / TEST_LABELS)
     model = DigitModel(model_path())
     inputs = images.astype(np.float32) / 255
     predicted = model.predict(inputs).argmax(axis=1)
     errors = int((predicted != labels).sum())
-    print(f"MNIST test accuracy (LiteRT, {model_path().name}): {1 - errors / len(labels):.2%} ({errors} errors of {len(labels)})")
+    print(f"MNIST test accuracy (LiteRT, {model_path().name}): {1 - errors / len(labels):.2%} "
+          f"({errors} errors of {len(labels)})")
     timings = []
     for image in inputs[:2000]:
         began = time.perf_counter()

@@ -20,14 +20,14 @@ def compose(digits, rng, canvas_size, brush):
     height = canvas_size * rng.uniform(0.25, 0.4)
     while True:
         scales = [min(height * size / max(high[1] - low[1], 1e-6), 1.5 * height / max(high[0] - low[0], 1e-6))
-                  for size, (low, high) in zip(sizes, boxes)]
-        widths = [(high[0] - low[0]) * scale for scale, (low, high) in zip(scales, boxes)]
+                  for size, (low, high) in zip(sizes, boxes, strict=True)]
+        widths = [(high[0] - low[0]) * scale for scale, (low, high) in zip(scales, boxes, strict=True)]
         total = sum(widths) + sum(gap * height + brush for gap in gaps)
         if total <= 0.92 * canvas_size or height < 20:
             break
         height *= 0.95
     strokes, x = [], (canvas_size - total) / 2
-    for index, (digit, scale, (low, high)) in enumerate(zip(digits, scales, boxes)):
+    for index, (digit, scale, (low, high)) in enumerate(zip(digits, scales, boxes, strict=True)):
         middle_y = (low[1] + high[1]) / 2
         shift = np.array([x - low[0] * scale, canvas_size / 2 + jitter[index] * height - middle_y * scale])
         strokes += [Stroke(tuple(map(tuple, s * scale + shift)), brush) for s in digit.strokes]
@@ -44,7 +44,8 @@ def write_failures(path, failures, canvas_size, side=200, columns=5):
 
     tiles = []
     for strokes, expected, read in failures:
-        tile = cv2.resize(render_mask(strokes, (canvas_size, canvas_size)) * 255, (side, side), interpolation=cv2.INTER_AREA)
+        drawn = render_mask(strokes, (canvas_size, canvas_size)) * 255
+        tile = cv2.resize(drawn, (side, side), interpolation=cv2.INTER_AREA)
         tile = cv2.copyMakeBorder(tile, 24, 2, 2, 2, cv2.BORDER_CONSTANT, value=90)
         cv2.putText(tile, f"{expected} > {read or '-'}", (6, 18), cv2.FONT_HERSHEY_SIMPLEX, 0.6, 255, 1, cv2.LINE_AA)
         tiles.append(tile)

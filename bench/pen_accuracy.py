@@ -40,11 +40,13 @@ def main():
                 wrong_probabilities.append(result.digits[0].probabilities)
         overall += right
         accuracy = np.mean(right)
-        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, {unsure} not sure, "
-              f"brush {condition.brush:.0f}, height {condition.height:.2f}) {time.perf_counter() - started:.0f} s", flush=True)
+        print(f"{condition.name:>10}: {accuracy:.2%}  ({len(right) - sum(right)} wrong, {split} not one digit, "
+              f"{unsure} not sure, brush {condition.brush:.0f}, height {condition.height:.2f}) "
+              f"{time.perf_counter() - started:.0f} s", flush=True)
         if wrong_images:
             write_error_grid(common.OUT / f"pen_errors_{condition.name}.png", np.stack(wrong_images),
-                             np.array(wrong_labels), np.array(wrong_probabilities), f"pen errors ({condition.name})", limit=150)
+                             np.array(wrong_labels), np.array(wrong_probabilities),
+                             f"pen errors ({condition.name})", limit=150)
     print(f"   overall: {np.mean(overall):.2%} of {len(overall)} drawings")
     app.close()
 

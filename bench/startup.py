@@ -27,7 +27,8 @@ def drop_page_cache() -> bool:
 
 
 def one_start(program: pathlib.Path) -> tuple[float, float]:
-    environment = {"HOME": tempfile.mkdtemp(), "PATH": "/usr/bin:/bin", "SDL_VIDEODRIVER": os.environ.get("SDL_VIDEODRIVER", "dummy"),
+    environment = {"HOME": tempfile.mkdtemp(), "PATH": "/usr/bin:/bin",
+                   "SDL_VIDEODRIVER": os.environ.get("SDL_VIDEODRIVER", "dummy"),
                    "DIGITPAD_STARTUP_PROBE": "1"}
     if "DISPLAY" in os.environ:
         environment["DISPLAY"] = os.environ["DISPLAY"]
@@ -60,7 +61,8 @@ def main():
         frames, readies = np.array([r[0] for r in warm]), np.array([r[1] for r in warm])
         label = "cold (page cache dropped)" if cold else "first run (cache not dropped: not root?)"
         print(f"{program.name}: {label}: first frame {first[0]:.2f} s, model ready {first[1]:.2f} s; "
-              f"warm median of {len(warm)}: first frame {np.median(frames):.2f} s, model ready {np.median(readies):.2f} s")
+              f"warm median of {len(warm)}: first frame {np.median(frames):.2f} s, "
+              f"model ready {np.median(readies):.2f} s")
     sizes = arguments.dist
     folder = sizes / "digitpad"
     if folder.is_dir():

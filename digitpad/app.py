@@ -105,7 +105,8 @@ class App:
             self.running = False
         elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width)
-        elif kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION) and getattr(event, "touch", False):
+        elif (kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
+              and getattr(event, "touch", False)):
             return  # SDL's copy of a touch; the finger event draws
         elif kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
             self._pointer_down(MOUSE, event.pos, erase=event.button == 3 or self.erasing)

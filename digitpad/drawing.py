@@ -12,7 +12,8 @@ class Stroke:
     erase: bool = False  # True for an eraser stroke
 
     def to_json(self) -> dict:
-        return {"points": [[round(x, 2), round(y, 2)] for x, y in self.points], "width": self.width, "erase": self.erase}
+        points = [[round(x, 2), round(y, 2)] for x, y in self.points]
+        return {"points": points, "width": self.width, "erase": self.erase}
 
     @classmethod
     def from_json(cls, data: dict) -> "Stroke":

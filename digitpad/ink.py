@@ -6,7 +6,8 @@ import numpy as np
 from digitpad.drawing import Stroke
 
 
-def draw_stroke(image: np.ndarray, stroke: Stroke, scale: float = 1.0, ink=1, background=0, line_type=cv2.LINE_8) -> None:
+def draw_stroke(image: np.ndarray, stroke: Stroke, scale: float = 1.0, ink=1, background=0,
+                line_type=cv2.LINE_8) -> None:
     """Draw one stroke into image (H, W) or (H, W, C) in place, coordinates multiplied by scale.
 
     Consecutive points are joined by thick lines with round caps, so fast mouse moves leave

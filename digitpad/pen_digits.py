@@ -48,7 +48,7 @@ def load(path: pathlib.Path | str) -> list[PenDigit]:
     stroke_ends = np.cumsum(point_counts)
     stroke_starts = stroke_ends - point_counts
     digits, stroke = [], 0
-    for label, writer, count in zip(labels, writers, stroke_counts):
+    for label, writer, count in zip(labels, writers, stroke_counts, strict=True):
         strokes = tuple(points[stroke_starts[k] : stroke_ends[k]] for k in range(stroke, stroke + count))
         digits.append(PenDigit(int(label), str(writer), strokes))
         stroke += count

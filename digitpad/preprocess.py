@@ -230,7 +230,7 @@ def count_holes(mask: np.ndarray, min_size: float = 0.04) -> int:
     crop = _crop(mask)
     contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
     smallest = (min_size * max(crop.shape)) ** 2
-    return sum(1 for contour, links in zip(contours, hierarchy[0])
+    return sum(1 for contour, links in zip(contours, hierarchy[0], strict=True)
                if links[3] >= 0 and cv2.contourArea(contour) >= smallest)  # links[3]: parent
 
 

@@ -45,7 +45,8 @@ class Result:
             "sure": self.sure,
             "confidence": round(self.confidence, 4),
             "digits": [
-                {"digit": d.digit, "confidence": round(d.confidence, 4), "probabilities": [round(p, 4) for p in d.probabilities]}
+                {"digit": d.digit, "confidence": round(d.confidence, 4),
+                 "probabilities": [round(p, 4) for p in d.probabilities]}
                 for d in self.digits
             ],
         }
@@ -95,11 +96,11 @@ class Recognizer:
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
-        ink than of both pieces together (an open 4 whose stem does not touch, a 5 whose flag
-        floats). A piece that (nearly) touches its neighbour and is less than half its width or
-        height becomes part of it whenever the joined ink is read confidently. Joined ink must
-        be shaped like one digit, not much wider than tall. Two confident digits with a visible gap are never joined: the model
-        is overconfident on odd joined shapes. Lists are changed in place."""
+        ink than of both pieces together. A piece that (nearly) touches a neighbour and is much
+        narrower or shorter (settings.part_size) -- an open 4's stem, a 5's floating flag --
+        becomes part of it whenever the joined ink is read confidently. Two confident digits of
+        a size are never joined: the model is overconfident on odd joined shapes; nor is ink
+        joined into something far wider than a digit. Lists are changed in place."""
         settings = self.settings
         index = 0
         while index < len(pieces) - 1:
@@ -107,12 +108,14 @@ class Recognizer:
             gap = (second.box[0] - first.box[2]) / max(first.height, second.height)
             parts = probabilities[index].max() * probabilities[index + 1].max()
             unsure = min(probabilities[index].max(), probabilities[index + 1].max()) < settings.confident
-            part_of = (min(first.width, second.width) < 0.5 * max(first.width, second.width)
-                       or min(first.height, second.height) < 0.5 * max(first.height, second.height))
+            part_of = (min(first.width, second.width) < settings.part_size * max(first.width, second.width)
+                       or min(first.height, second.height) < settings.part_size * max(first.height, second.height))
             touching = gap < settings.touch_gap and part_of
-            joined = preprocess.join(first, second)
-            digit_shaped = joined.width <= settings.max_joined_aspect * joined.height
+            left, top = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
+            right, bottom = max(first.box[2], second.box[2]), max(first.box[3], second.box[3])
+            digit_shaped = right - left <= settings.max_joined_aspect * (bottom - top)
             if (unsure or touching) and gap < settings.join_gap and digit_shaped:
+                joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
                 joined_probabilities = self.model.predict(image[None])[0]
                 best = joined_probabilities.max()
@@ -131,7 +134,7 @@ class Recognizer:
         """tangled[i] is True when digit i's strokes are too long for a digit (see settings)."""
         digits = []
         tangled = tangled or [False] * len(images)
-        for image, row, too_long in zip(images, probabilities, tangled):
+        for image, row, too_long in zip(images, probabilities, tangled, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
             shaped_like_digit = (float(image.mean()) <= self.settings.max_ink_fraction and not too_long

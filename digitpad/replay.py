@@ -5,7 +5,8 @@ import pygame
 from digitpad.drawing import Stroke
 
 
-def stroke_events(stroke: Stroke, origin: tuple[int, int], scale: float = 1.0, button: int = 1) -> list[pygame.event.Event]:
+def stroke_events(stroke: Stroke, origin: tuple[int, int], scale: float = 1.0,
+                  button: int = 1) -> list[pygame.event.Event]:
     """Press, drag through every point, release; positions in window pixels (rounded like a mouse)."""
     positions = [(int(round(origin[0] + x * scale)), int(round(origin[1] + y * scale))) for x, y in stroke.points]
     held = (button == 1, False, button == 3)

@@ -20,8 +20,10 @@ class RecognitionSettings:
     join_gap: float = 0.1  # neighbours closer than this x their height may be one digit (the model
     # decides); the gaps people leave between the digits of a number are wider
     touch_gap: float = 0.05  # a piece this close to its neighbour (gap below this x their height, or
-    # overlapping) and narrower or shorter than half of it -- a 4's stem, a 5's floating flag -- is
-    # part of that digit whenever the model reads the joined ink confidently
+    # overlapping) and much smaller than it (see part_size) -- a 4's stem, a 5's floating flag --
+    # is part of that digit whenever the model reads the joined ink confidently
+    part_size: float = 0.6  # "much smaller": under this x the neighbour's height or width (the bar
+    # of an open 4 spans about the top half of its stem; neighbouring digits are of a size)
     max_joined_aspect: float = 2.0  # pieces are never joined into ink wider than this x its height
     # (99.9% of MNIST digits are narrower than 1.82 x their height)
     recognition_brush: float = 12.0  # ink is recognised as if drawn with this brush (canvas pixels),

@@ -68,7 +68,8 @@ def canvas_surface(strokes, side: int, scale: float) -> pygame.Surface:
 
 def digit_surface(image: np.ndarray, side: int) -> pygame.Surface:
     """A (28, 28) model input enlarged to side x side, nearest-neighbour so pixels show."""
-    pixels = np.ascontiguousarray(cv2.resize(image, (side, side), interpolation=cv2.INTER_NEAREST) * 255).astype(np.uint8)
+    enlarged = cv2.resize(image, (side, side), interpolation=cv2.INTER_NEAREST)
+    pixels = np.ascontiguousarray(enlarged * 255).astype(np.uint8)
     surface = pygame.image.frombuffer(pixels.tobytes(), (side, side), "P")
     surface.set_palette(CANVAS_PALETTE)
     return surface
@@ -112,7 +113,8 @@ def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> None:
             heading = fonts.get(36 * unit, True)
             blit_text(screen, heading, "not sure", WARNING, (x, y + int(10 * unit)))
             y += int(10 * unit) + heading.get_height() + int(10 * unit)
-            guess = "too much ink for a number" if result.scribble else f"best guess: {result.text}  ({result.confidence:.0%})"
+            guess = ("too much ink for a number" if result.scribble
+                     else f"best guess: {result.text}  ({result.confidence:.0%})")
             blit_text(screen, fonts.get(17 * unit), guess, TEXT, (x, y))
         y += int(36 * unit)
         if len(result.digits) > 1:

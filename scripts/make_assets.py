@@ -19,7 +19,7 @@ def arc(cx, cy, rx, ry, start, stop, steps=40):
 
 
 def line(*points, steps=20):
-    parts = [np.linspace(a, b, steps) for a, b in zip(points[:-1], points[1:])]
+    parts = [np.linspace(a, b, steps) for a, b in zip(points[:-1], points[1:], strict=True)]
     return np.concatenate(parts)
 
 

@@ -66,7 +66,8 @@ FLOATING_FLAG_FIVE = [Stroke(((250, 130), (225, 290), (330, 290), (360, 380), (3
 @pytest.mark.parametrize("strokes, text", [
     (OPEN_FOUR, "4"),  # the stem does not touch the bar
     (FLOATING_FLAG_FIVE, "5"),
-    ([Stroke(((200, 100), (200, 460)), 24.0), Stroke(((300, 100), (300, 460)), 24.0)], "11"),  # gap a fifth of the height
+    # gap a fifth of the height: two digits
+    ([Stroke(((200, 100), (200, 460)), 24.0), Stroke(((300, 100), (300, 460)), 24.0)], "11"),
 ])
 def test_pieces_are_joined_only_when_they_nearly_touch(app, strokes, text):
     draw_strokes(app, strokes)

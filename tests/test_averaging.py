@@ -28,7 +28,7 @@ def test_training_returns_the_weights_with_the_best_validation_loss(mnist_test):
     assert len(averager.history["val_average_loss"]) == 3
     assert averager.chosen in ("raw", "moving average")
     best_loss, _, best_weights = averager.best
-    assert all(np.array_equal(kept, now) for kept, now in zip(best_weights, model.get_weights()))
+    assert all(np.array_equal(kept, now) for kept, now in zip(best_weights, model.get_weights(), strict=True))
     probabilities = model.predict(images[500:], verbose=0)
     loss = -np.log(probabilities[np.arange(100), labels[500:]]).mean()
     assert loss == pytest.approx(best_loss, rel=1e-3)

@@ -123,7 +123,8 @@ def test_saved_work_survives_a_restart(tmp_path):
             else:
                 assert len(list((data / "drawings").glob("*.png"))) == 1
                 assert len(list((data / "samples" / "1").glob("*.png"))) == 1
-            subprocess.run(["xdotool", "key", "--window", find_window(environment), "Escape"], env=environment, timeout=10)
+            subprocess.run(["xdotool", "key", "--window", find_window(environment), "Escape"],
+                           env=environment, timeout=10)
             assert app.wait(timeout=20) == 0, app.stderr.read()
         assert len(list((data / "drawings").glob("*.json"))) == 1
     finally:

@@ -5,7 +5,14 @@ import numpy as np
 import pytest
 
 from digitpad.mnist import (
-    IMAGES_MAGIC, LABELS_MAGIC, TEST_IMAGES, TEST_LABELS, MnistFileError, load_mnist, load_split, read_idx,
+    IMAGES_MAGIC,
+    LABELS_MAGIC,
+    TEST_IMAGES,
+    TEST_LABELS,
+    MnistFileError,
+    load_mnist,
+    load_split,
+    read_idx,
 )
 from tests.conftest import MNIST_DIR
 

@@ -85,7 +85,8 @@ def test_split_digits_left_to_right():
     "strokes",
     [
         [[(120, 150), (120, 330), (330, 330)], [(280, 120), (280, 460)]],  # a 4 in two strokes
-        [[(300, 120), (180, 120), (170, 260), (300, 260), (320, 420), (160, 440)], [(190, 110), (420, 110)]],  # 5 + flag
+        # 5 + flag
+        [[(300, 120), (180, 120), (170, 260), (300, 260), (320, 420), (160, 440)], [(190, 110), (420, 110)]],
         [[(200, 200), (380, 200), (300, 450)], [(260, 330), (350, 330)]],  # 7 with a crossing bar apart
         [[(200, 100), (200, 300)], [(203, 330), (203, 420)]],  # a 1 with a break in the stroke
     ],
@@ -108,7 +109,9 @@ def test_a_fragment_joins_its_neighbour():
 
 
 ZIGZAG = [[(100 + 40 * (i % 2) + 12 * i, 100 + 340 * (i % 2)) for i in range(30)]]
-NET = [[(100, 100 + 40 * i), (460, 100 + 40 * i)] for i in range(10)] + [[(100 + 40 * i, 100), (100 + 40 * i, 460)] for i in range(10)]
+NET = ([[(100, 100 + 40 * i), (460, 100 + 40 * i)] for i in range(10)]
+       + [[(100 + 40 * i, 100), (100 + 40 * i, 460)] for i in range(10)])
+DIAMOND = [[(280, 100), (400, 280), (280, 460), (160, 280), (280, 100)]]
 
 
 @pytest.mark.parametrize("strokes, low, high", [
@@ -121,7 +124,7 @@ def test_ink_length_ratio(strokes, low, high, width):
     assert low <= preprocess.ink_length_ratio(stroke_mask(strokes, width)) <= high
 
 
-@pytest.mark.parametrize("strokes, holes", [(SEVEN, 0), ([[(280, 100), (400, 280), (280, 460), (160, 280), (280, 100)]], 1), (NET, 81)])
+@pytest.mark.parametrize("strokes, holes", [(SEVEN, 0), (DIAMOND, 1), (NET, 81)])
 @pytest.mark.parametrize("width", [6, 16])
 def test_count_holes(strokes, holes, width):
     assert preprocess.count_holes(stroke_mask(strokes, width)) == holes

@@ -28,7 +28,8 @@ def test_finetune_on_taught_samples(tmp_path):
     for label in (1, 7):
         store.save_sample(rng.random((28, 28)).astype(np.float32), label)
     output = tmp_path / "tuned"
-    assert train_model.main(["--quick", "--no-pen-digits", "--finetune", str(store.samples_dir), "--output-dir", str(output)]) == 0
+    arguments = ["--quick", "--no-pen-digits", "--finetune", str(store.samples_dir), "--output-dir", str(output)]
+    assert train_model.main(arguments) == 0
     assert (output / "digitpad.tflite").is_file()
     assert json.loads((output / "metrics.json").read_text())["finetune"] == str(store.samples_dir)
 

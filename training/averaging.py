@@ -47,7 +47,7 @@ class WeightAverage(keras.callbacks.Callback):
         # averages over the steps it has, not towards its random initial weights.
         self._updates += 1
         decay = min(self.decay ** self.every, (1.0 + self._updates) / (10.0 + self._updates))
-        for average, weight in zip(self.average, weights):
+        for average, weight in zip(self.average, weights, strict=True):
             average *= decay
             average += (1.0 - decay) * weight
 

@@ -32,6 +32,7 @@ def evaluate_pen_digits(model_path: pathlib.Path, data_path: pathlib.Path, limit
         if error_grid is not None and images:
             from training.reports import write_error_grid
 
-            write_error_grid(error_grid, np.stack(images), np.array(labels), np.array(probabilities), "pen-digit errors (normal)")
+            write_error_grid(error_grid, np.stack(images), np.array(labels), np.array(probabilities),
+                             "pen-digit errors (normal)")
     report["accuracy"] = round(float(np.mean(all_right)), 5)
     return report

@@ -107,7 +107,7 @@ def write_error_grid(path, images, labels, probabilities, title, limit=100) -> N
     figure, axes_grid = plt.subplots(rows, columns, figsize=(columns * 1.1, rows * 1.25 + 0.4), squeeze=False)
     for axes in axes_grid.flat:
         axes.axis("off")
-    for axes, row in zip(axes_grid.flat, wrong):
+    for axes, row in zip(axes_grid.flat, wrong, strict=False):
         axes.imshow(images[row], cmap="gray")
         axes.set_title(f"{labels[row]}>{predicted[row]} ({probabilities[row].max():.2f})", fontsize=7)
     figure.suptitle(f"{title}: {len(np.flatnonzero(predicted != labels))} (true>predicted)")
