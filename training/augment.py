@@ -11,6 +11,8 @@ import cv2
 import keras
 import numpy as np
 
+from digitpad import preprocess
+
 
 @dataclasses.dataclass(frozen=True)
 class AugmentSettings:
@@ -25,12 +27,13 @@ class AugmentSettings:
     thicken_probability: float = 0.2  # chance of dilating the ink by one pixel
     thin_probability: float = 0.2  # chance of eroding the ink by one pixel
     # Ways of writing that MNIST (American writers) lacks but digitpad's users use:
-    slashed_zero_probability: float = 0.3  # a 0 gets a slash through it
+    slashed_zero_probability: float = 0.35  # a 0 gets a slash through it
     crossed_seven_probability: float = 0.25  # a 7 gets a bar across its stem
-    flagged_one_probability: float = 0.4  # a 1 gets a flag at the top (and sometimes a base)
+    flagged_one_probability: float = 0.5  # a 1 gets a flag at the top (and sometimes a base)
 
 
 CENTRE = 14.0  # MNIST centres the ink's centre of mass at pixel (14, 14)
+VARIANT_MARGIN = 14  # room around a digit for a slash or flag reaching past it
 THICKNESS_KERNEL = np.ones((2, 2), np.uint8)
 
 
@@ -77,32 +80,36 @@ def _stroke(image, start, end, rng):
     cv2.line(image, start, end, 1.0, int(rng.integers(2, 4)), cv2.LINE_AA, shift=2)
 
 
-def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator, settings: AugmentSettings) -> np.ndarray:
+def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
+                        settings: AugmentSettings) -> np.ndarray:
     """Add the slash of a 0, the bar of a 7 or the flag of a 1; (28, 28) float32 in and out."""
+    # Drawn on a margin around the digit, then framed again the MNIST way (fit 20x20, centre of
+    # mass at the centre), as digitpad frames a drawing: a long slash or flag shrinks the rest.
+    image = np.pad(image, VARIANT_MARGIN)
     box = _ink_box(image)
     if box is None:
-        return image
+        return image[VARIANT_MARGIN:-VARIANT_MARGIN, VARIANT_MARGIN:-VARIANT_MARGIN]
     left, top, right, bottom = box
     width, height = right - left + 1, bottom - top + 1
-    image = image.copy()
+    before = image.copy()
     if label == 0 and rng.random() < settings.slashed_zero_probability:
-        # a slash through the middle, from a flat diagonal to upright (a 0 written like a phi),
-        # often reaching past the 0 at both ends
+        # a slash through the middle, from a flat diagonal to upright, often reaching far past
+        # the 0 at both ends (a 0 written like a phi, the ring a small part of the whole)
         centre = np.array([(left + right) / 2, (top + bottom) / 2])
         angle = np.deg2rad(rng.uniform(25, 90))
-        half = rng.uniform(0.45, 0.8) * height
+        half = rng.uniform(0.45, 1.1) * height
         offset = half * np.array([np.cos(angle), -np.sin(angle)])
         _stroke(image, centre - offset, centre + offset, rng)
     elif label == 7 and rng.random() < settings.crossed_seven_probability:
         row = int(round(top + rng.uniform(0.45, 0.65) * height))
-        stem = np.flatnonzero(image[min(row, 27)] > 0.3)
+        stem = np.flatnonzero(image[min(row, image.shape[0] - 1)] > 0.3)
         centre = stem.mean() if len(stem) else (left + right) / 2
         half = rng.uniform(0.2, 0.35) * max(width, 0.6 * height)
         _stroke(image, (centre - half, row), (centre + half, row + rng.uniform(-1, 1)), rng)
     elif label == 1 and rng.random() < settings.flagged_one_probability:
         top_columns = np.flatnonzero(image[top] > 0.3)
         x_top = top_columns.mean() if len(top_columns) else (left + right) / 2
-        length = rng.uniform(0.25, 0.6) * height  # continental 1s have long flags
+        length = rng.uniform(0.25, 0.8) * height  # continental 1s have long flags
         angle = np.deg2rad(rng.uniform(25, 65))  # below the horizontal, pointing left
         _stroke(image, (x_top, top), (x_top - length * np.cos(angle), top + length * np.sin(angle)), rng)
         if rng.random() < 0.4:
@@ -110,10 +117,13 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
             x_bottom = bottom_columns.mean() if len(bottom_columns) else (left + right) / 2
             half = rng.uniform(0.15, 0.3) * height
             _stroke(image, (x_bottom - half, bottom), (x_bottom + half, bottom), rng)
-    return np.clip(image, 0.0, 1.0)
+    if np.array_equal(image, before):
+        return image[VARIANT_MARGIN:-VARIANT_MARGIN, VARIANT_MARGIN:-VARIANT_MARGIN]
+    return preprocess.fit_and_centre(np.clip(image, 0.0, 1.0))
 
 
-def augment_image(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettings, label: int = -1) -> np.ndarray:
+def augment_image(image: np.ndarray, rng: np.random.Generator, settings: AugmentSettings,
+                  label: int = -1) -> np.ndarray:
     """One distorted copy; (28, 28) float32 in [0, 1], white ink on black, in and out."""
     image = add_writing_variant(image, label, rng, settings)
     matrix = random_affine(rng, settings)
