@@ -27,9 +27,9 @@ def user_environment(home: pathlib.Path, **extra) -> dict:
     return environment
 
 
-def run(arguments, home, cwd, **extra):
+def run(arguments, home, cwd, timeout=120, **extra):
     return subprocess.run([EXE, *arguments], capture_output=True, text=True, cwd=cwd,
-                          env=user_environment(home, **extra), timeout=120)
+                          env=user_environment(home, **extra), timeout=timeout)
 
 
 def test_self_test(tmp_path):
@@ -59,12 +59,12 @@ def test_frozen_agrees_with_source_on_pen_digits(tmp_path):
     recognizer = load_recognizer(None)
     files, expected = [], []
     for index, digit in enumerate(pen_digits.load(REPO / "tests" / "data" / "pen_digits_dev.npz")):
-        mask = render_mask(pen_digits.to_strokes(digit, pen_digits.CONDITIONS[0], 560), (560, 560))
+        mask = render_mask(pen_digits.to_strokes(digit, pen_digits.CONDITIONS[0], 560), (280, 280), 0.5)
         path = tmp_path / f"pen-{index:04d}.png"
         cv2.imwrite(str(path), mask * 255)
         files.append(str(path))
         expected.append(recognizer.recognise_picture(mask * 255).to_json())
-    completed = run(["predict", "--json", *files], tmp_path, tmp_path)
+    completed = run(["predict", "--json", *files], tmp_path, tmp_path, timeout=600)
     import json
 
     frozen = [json.loads(line) for line in completed.stdout.splitlines()]
