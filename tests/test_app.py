@@ -1,4 +1,5 @@
 import json
+import time
 
 import numpy as np
 import pygame
@@ -6,7 +7,7 @@ import pytest
 
 from digitpad import pen_digits
 from digitpad.drawing import Stroke
-from digitpad.replay import draw_strokes, key_event
+from digitpad.replay import draw_strokes, key_event, stroke_events
 from tests.conftest import balanced_sample
 
 CTRL = pygame.KMOD_LCTRL
@@ -73,6 +74,23 @@ def test_pieces_are_joined_only_when_they_nearly_touch(app, strokes, text):
     draw_strokes(app, strokes)
     app.flush()
     assert app.result.text == text
+
+
+def test_recognises_while_a_stroke_is_still_being_drawn(app):
+    """Mid-stroke, recognition runs once live_interval_seconds have passed, not on every motion."""
+    events = stroke_events(SEVEN[0], app.canvas_rect.topleft)
+    for event in events[:-1]:  # the button is still held
+        app.handle_event(event)
+    app.update()
+    submitted, drawn = app.submitted_version, app.drawing.version
+    x, y = events[-2].pos
+    app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=(x + 3, y + 3), rel=(3, 3), buttons=(1, 0, 0)))
+    app.update()
+    assert app.drawing.version != drawn and app.submitted_version == submitted  # too soon for another run
+    time.sleep(app.settings.recognition.live_interval_seconds * 1.2)
+    app.update()
+    app.worker.flush()
+    assert app.result.text == "7" and app.drawing.strokes == []  # read before the stroke ended
 
 
 def test_undo_redo_clear(app):
