@@ -28,14 +28,15 @@ def new_app(overrides=()):
     from digitpad.app import App
     from digitpad.settings import RecognitionSettings, Settings
 
+    defaults = RecognitionSettings()
+    names = {field.name for field in dataclasses.fields(RecognitionSettings)}
     changes = {}
     for override in overrides:
         name, _, value = override.partition("=")
-        field = {f.name: f for f in dataclasses.fields(RecognitionSettings)}.get(name)
-        if field is None or not value:
+        if name not in names or not value:
             raise SystemExit(f"--set {override}: expected NAME=VALUE with NAME a RecognitionSettings field")
-        changes[name] = type(getattr(RecognitionSettings(), name))(value)
-    settings = Settings(recognition=dataclasses.replace(RecognitionSettings(), **changes))
+        changes[name] = type(getattr(defaults, name))(value)
+    settings = Settings(recognition=dataclasses.replace(defaults, **changes))
     app = App(settings=settings, user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
     app.flush()
     return app

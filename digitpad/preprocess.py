@@ -52,7 +52,7 @@ class DigitInk:
 
 def join(first: DigitInk, second: DigitInk) -> DigitInk:
     """One digit made of the ink of two."""
-    box = tuple(_union([list(first.box), list(second.box)]))
+    box = tuple(union_box([list(first.box), list(second.box)]))
     mask = np.zeros((box[3] - box[1], box[2] - box[0]), np.uint8)
     for piece in (first, second):
         top, left = piece.box[1] - box[1], piece.box[0] - box[0]
@@ -126,7 +126,7 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     merged = True
     while merged and len(groups) > 1:
         merged = False
-        group_boxes = [_union([boxes[i - 1] for i in group]) for group in groups]
+        group_boxes = [union_box([boxes[i - 1] for i in group]) for group in groups]
         for a in range(len(groups)):
             partner = _merge_partner(a, group_boxes, tallest, settings)
             if partner is not None:
@@ -134,7 +134,7 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
                 del groups[partner]
                 merged = True
                 break
-    group_boxes = [_union([boxes[i - 1] for i in group]) for group in groups]
+    group_boxes = [union_box([boxes[i - 1] for i in group]) for group in groups]
     order = sorted(range(len(groups)), key=lambda g: (group_boxes[g][0] + group_boxes[g][2]) / 2)
     digit_masks = []
     for g in order:
@@ -144,7 +144,8 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     return digit_masks
 
 
-def _union(boxes):
+def union_box(boxes):
+    """The smallest (left, top, right, bottom) box holding every box given."""
     return [min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)]
 
 

@@ -83,15 +83,23 @@ class Recognizer:
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         probabilities = list(self.model.predict(np.stack(images)))
         self._join_close_pieces(pieces, images, probabilities)
-        tangled = [self._tangled(piece.mask, _region(shown, piece.box)) for piece in pieces]
-        return self._result(images, probabilities, scribble, tangled)
+        shaped = [self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))
+                  for image, piece in zip(images, pieces, strict=True)]
+        return self._result(images, probabilities, scribble, shaped)
 
-    def _tangled(self, mask, shown) -> bool:
-        """Strokes too long, too criss-crossed or too wide for one digit: a scribble (see the settings)."""
+    def _shaped_like_digit(self, image, mask=None, shown=None) -> bool:
+        """False for a scribble (see the settings): too much or too deep ink in the 28x28 input
+        `image`; or, when the digit's ink `mask` is known, strokes too long, too criss-crossed
+        or (judged on the ink as `shown`, if given) too wide for one digit."""
+        settings = self.settings
+        if float(image.mean()) > settings.max_ink_fraction or preprocess.ink_depth(image) > settings.max_ink_depth:
+            return False
+        if mask is None:
+            return True
         solid = shown if shown is not None and shown.any() else mask
-        return (preprocess.ink_length_ratio(mask) > self.settings.max_ink_length
-                or preprocess.count_holes(mask) > self.settings.max_holes
-                or preprocess.stroke_share(solid) > self.settings.max_stroke_share)
+        return not (preprocess.ink_length_ratio(mask) > settings.max_ink_length
+                    or preprocess.count_holes(mask) > settings.max_holes
+                    or preprocess.stroke_share(solid) > settings.max_stroke_share)
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
@@ -111,8 +119,7 @@ class Recognizer:
             part_of = (min(first.width, second.width) < settings.part_size * max(first.width, second.width)
                        or min(first.height, second.height) < settings.part_size * max(first.height, second.height))
             touching = gap < settings.touch_gap and part_of
-            left, top = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
-            right, bottom = max(first.box[2], second.box[2]), max(first.box[3], second.box[3])
+            left, top, right, bottom = preprocess.union_box([first.box, second.box])
             digit_shaped = right - left <= settings.max_joined_aspect * (bottom - top)
             if (unsure or touching) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
@@ -128,17 +135,15 @@ class Recognizer:
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
         """(N, 28, 28) float32 digit images, left to right -> Result."""
-        return self._result(list(images), list(self.model.predict(images)), scribble)
+        shaped = [self._shaped_like_digit(image) for image in images]
+        return self._result(list(images), list(self.model.predict(images)), scribble, shaped)
 
-    def _result(self, images, probabilities, scribble, tangled=None) -> Result:
-        """tangled[i] is True when digit i's strokes are too long for a digit (see settings)."""
+    def _result(self, images, probabilities, scribble, shaped) -> Result:
+        """shaped[i] is False when digit i is a scribble (see _shaped_like_digit)."""
         digits = []
-        tangled = tangled or [False] * len(images)
-        for image, row, too_long in zip(images, probabilities, tangled, strict=True):
+        for image, row, shaped_like_digit in zip(images, probabilities, shaped, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
-            shaped_like_digit = (float(image.mean()) <= self.settings.max_ink_fraction and not too_long
-                                 and preprocess.ink_depth(image) <= self.settings.max_ink_depth)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image,
                                       confidence >= self.settings.confident and shaped_like_digit))
         return Result(tuple(digits), scribble)
