@@ -109,19 +109,23 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     stroke) join the piece they belong to.
     """
     mask = check_mask(mask)
-    count, labels, stats, _ = cv2.connectedComponentsWithStats(mask, connectivity=8, ltype=cv2.CV_16U)
+    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
+    if len(rows) == 0:
+        return []
+    # Labelled within the ink's box only (the canvas around it is mostly empty); boxes are
+    # given in the whole mask's coordinates.
+    origin_x, origin_y = int(columns[0]), int(rows[0])
+    crop = mask[origin_y : rows[-1] + 1, origin_x : columns[-1] + 1]
+    count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8, ltype=cv2.CV_16U)
     boxes = [
-        [int(stats[i, cv2.CC_STAT_LEFT]), int(stats[i, cv2.CC_STAT_TOP]),
-         int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]),
-         int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT])]
+        [origin_x + int(stats[i, cv2.CC_STAT_LEFT]), origin_y + int(stats[i, cv2.CC_STAT_TOP]),
+         origin_x + int(stats[i, cv2.CC_STAT_LEFT] + stats[i, cv2.CC_STAT_WIDTH]),
+         origin_y + int(stats[i, cv2.CC_STAT_TOP] + stats[i, cv2.CC_STAT_HEIGHT])]
         for i in range(1, count)
     ]
     groups = [[i] for i in range(1, count)]
-    if not groups:
-        return []
     if len(groups) > settings.max_pieces:  # noise or a scribble: one piece, judged as a whole
-        rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-        return [DigitInk(_crop(mask), (int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1))]
+        return [DigitInk(crop, (origin_x, origin_y, int(columns[-1]) + 1, int(rows[-1]) + 1))]
     tallest = max(box[3] - box[1] for box in boxes)
     merged = True
     while merged and len(groups) > 1:
@@ -139,8 +143,10 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     digit_masks = []
     for g in order:
         left, top, right, bottom = group_boxes[g]
-        window = labels[top:bottom, left:right]
-        digit_masks.append(DigitInk(np.isin(window, groups[g]).astype(np.uint8), (left, top, right, bottom)))
+        window = labels[top - origin_y : bottom - origin_y, left - origin_x : right - origin_x]
+        in_group = np.zeros(count, np.uint8)  # label -> 1 for this group's pieces
+        in_group[groups[g]] = 1
+        digit_masks.append(DigitInk(in_group[window], (left, top, right, bottom)))
     return digit_masks
 
 
@@ -196,13 +202,7 @@ def ink_length_ratio(mask: np.ndarray) -> float:
     (a scribble, not a digit). Outlines are straightened to within a pixel first, so the
     staircase of a slanted edge does not count as extra length.
     """
-    mask = check_mask(mask)
-    if not mask.any():
-        return 0.0
-    crop = _crop(mask)
-    contours, _ = cv2.findContours(crop, cv2.RETR_LIST, cv2.CHAIN_APPROX_SIMPLE)
-    outline = sum(cv2.arcLength(cv2.approxPolyDP(contour, 1.0, True), True) for contour in contours)
-    return float(outline / 2.0 / max(crop.shape))
+    return outline_measures(mask)[0]
 
 
 def stroke_share(mask: np.ndarray) -> float:
@@ -225,14 +225,23 @@ def count_holes(mask: np.ndarray, min_size: float = 0.04) -> int:
     """Enclosed background regions of an ink mask (H, W) uint8: 0 has one, 8 two, a net of
     crossing strokes many. Holes narrower than min_size x the box's longest side (where
     strokes merely touch or overlap) are not counted."""
+    return outline_measures(mask, min_size)[1]
+
+
+def outline_measures(mask: np.ndarray, min_size: float = 0.04) -> tuple[float, int]:
+    """(ink_length_ratio, count_holes) of an ink mask (H, W) uint8, from one tracing of its
+    outlines (the two are asked together for every digit recognised)."""
     mask = check_mask(mask)
     if not mask.any():
-        return 0
+        return 0.0, 0
     crop = _crop(mask)
+    longest = max(crop.shape)
     contours, hierarchy = cv2.findContours(crop, cv2.RETR_CCOMP, cv2.CHAIN_APPROX_SIMPLE)
-    smallest = (min_size * max(crop.shape)) ** 2
-    return sum(1 for contour, links in zip(contours, hierarchy[0], strict=True)
-               if links[3] >= 0 and cv2.contourArea(contour) >= smallest)  # links[3]: parent
+    outline = sum(cv2.arcLength(cv2.approxPolyDP(contour, 1.0, True), True) for contour in contours)
+    smallest = (min_size * longest) ** 2
+    holes = sum(1 for contour, links in zip(contours, hierarchy[0], strict=True)
+                if links[3] >= 0 and cv2.contourArea(contour) >= smallest)  # links[3]: parent
+    return float(outline / 2.0 / longest), holes
 
 
 def _crop(mask):
@@ -266,14 +275,16 @@ def normalise_thickness(mask: np.ndarray, stroke_width: float) -> np.ndarray:
     """
     work = _to_working_scale(_crop(check_mask(mask)))
     work = cv2.copyMakeBorder(work, 1, 1, 1, 1, cv2.BORDER_CONSTANT, value=0)
-    current = _width_from_distances(cv2.distanceTransform(work, cv2.DIST_L2, cv2.DIST_MASK_5))
+    inside = cv2.distanceTransform(work, cv2.DIST_L2, cv2.DIST_MASK_5)
+    current = _width_from_distances(inside)
     longest = max(work.shape)
     ratio = stroke_width / MNIST_BOX
     change = (ratio * longest - current) / (1.0 - ratio)
     change = max(change, 1.0 - current)  # never thinner than one pixel
     margin = int(np.ceil(max(change, 0.0) / 2.0)) + 1
     work = cv2.copyMakeBorder(work, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
-    inside = cv2.distanceTransform(work, cv2.DIST_L2, cv2.DIST_MASK_5)
+    # distances to the nearest background do not change with more background around it
+    inside = cv2.copyMakeBorder(inside, margin, margin, margin, margin, cv2.BORDER_CONSTANT, value=0)
     outside = cv2.distanceTransform(1 - work, cv2.DIST_L2, cv2.DIST_MASK_5)
     signed = np.where(work > 0, inside - 0.5, 0.5 - outside)  # > 0 inside the ink
     return np.clip(signed + change / 2.0 + 0.5, 0.0, 1.0).astype(np.float32)

@@ -96,10 +96,11 @@ class Recognizer:
             return False
         if mask is None:
             return True
+        length, holes = preprocess.outline_measures(mask)
+        if length > settings.max_ink_length or holes > settings.max_holes:
+            return False
         solid = shown if shown is not None and shown.any() else mask
-        return not (preprocess.ink_length_ratio(mask) > settings.max_ink_length
-                    or preprocess.count_holes(mask) > settings.max_holes
-                    or preprocess.stroke_share(solid) > settings.max_stroke_share)
+        return preprocess.stroke_share(solid) <= settings.max_stroke_share
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of

@@ -95,6 +95,20 @@ def test_pieces_of_one_digit_stay_together(strokes):
     assert len(preprocess.split_digits(stroke_mask(strokes, 16))) == 1
 
 
+@pytest.mark.parametrize("seed", range(4))
+def test_split_digits_boxes_put_every_ink_pixel_back_in_place(seed):
+    """Each digit's mask, placed at its box, rebuilds the drawing: no pixel lost, none shared."""
+    rng = np.random.default_rng(seed)
+    strokes = [rng.uniform(40, 520, size=(rng.integers(1, 5), 2)) for _ in range(rng.integers(1, 6))]
+    mask = stroke_mask(strokes, int(rng.integers(4, 30)))
+    rebuilt = np.zeros_like(mask, np.int32)
+    for digit in preprocess.split_digits(mask):
+        left, top, right, bottom = digit.box
+        assert digit.mask.shape == (bottom - top, right - left)
+        rebuilt[top:bottom, left:right] += digit.mask
+    np.testing.assert_array_equal(rebuilt, mask)
+
+
 def test_join_puts_both_inks_in_one_box():
     first = preprocess.DigitInk(np.ones((4, 2), np.uint8), (10, 0, 12, 4))
     second = preprocess.DigitInk(np.ones((2, 3), np.uint8), (14, 5, 17, 7))
