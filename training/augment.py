@@ -86,14 +86,15 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
     """Add the slash of a 0, the bar of a 7 or the flag of a 1; (28, 28) float32 in and out."""
     # Drawn on a margin around the digit, then framed again the MNIST way (fit 20x20, centre of
     # mass at the centre), as digitpad frames a drawing: a long slash or flag shrinks the rest.
+    probability = {0: settings.slashed_zero_probability, 7: settings.crossed_seven_probability,
+                   1: settings.flagged_one_probability}.get(label)
+    if probability is None or _ink_box(image) is None or rng.random() >= probability:
+        return image  # most images: no variant, and no padding to pay for
     image = np.pad(image, VARIANT_MARGIN)
-    box = _ink_box(image)
-    if box is None:
-        return image[VARIANT_MARGIN:-VARIANT_MARGIN, VARIANT_MARGIN:-VARIANT_MARGIN]
-    left, top, right, bottom = box
+    left, top, right, bottom = _ink_box(image)
     width, height = right - left + 1, bottom - top + 1
     before = image.copy()
-    if label == 0 and rng.random() < settings.slashed_zero_probability:
+    if label == 0:
         # a slash through the middle, from a flat diagonal to upright, often reaching far past
         # the 0 at both ends (a 0 written like a phi, the ring a small part of the whole)
         centre = np.array([(left + right) / 2, (top + bottom) / 2])
@@ -101,13 +102,13 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
         half = rng.uniform(0.45, 1.1) * height
         offset = half * np.array([np.cos(angle), -np.sin(angle)])
         _stroke(image, centre - offset, centre + offset, rng)
-    elif label == 7 and rng.random() < settings.crossed_seven_probability:
+    elif label == 7:
         row = int(round(top + rng.uniform(0.45, 0.65) * height))
         stem = np.flatnonzero(image[min(row, image.shape[0] - 1)] > 0.3)
         centre = stem.mean() if len(stem) else (left + right) / 2
         half = rng.uniform(0.2, 0.35) * max(width, 0.6 * height)
         _stroke(image, (centre - half, row), (centre + half, row + rng.uniform(-1, 1)), rng)
-    elif label == 1 and rng.random() < settings.flagged_one_probability:
+    elif label == 1:
         top_columns = np.flatnonzero(image[top] > 0.3)
         x_top = top_columns.mean() if len(top_columns) else (left + right) / 2
         length = rng.uniform(0.25, 0.8) * height  # continental 1s have long flags
