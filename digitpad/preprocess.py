@@ -260,9 +260,10 @@ def _to_working_scale(crop):
         return crop
     scale = target / longest
     size = (max(1, round(width * scale)), max(1, round(height * scale)))
-    if scale < 1:  # area-average, then keep any pixel a stroke covers a fifth of
+    if scale < 1:  # area-average, then keep any pixel a stroke covers a fifth of; a stroke too
+        # thin for that (a 1-pixel line shrunk five-fold) keeps its best-covered pixels instead
         resized = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_AREA)
-        return (resized > 0.2).astype(np.uint8)
+        return (resized > min(0.2, 0.5 * float(resized.max()))).astype(np.uint8)
     resized = cv2.resize(crop.astype(np.float32), size, interpolation=cv2.INTER_LINEAR)
     return (resized >= 0.5).astype(np.uint8)
 

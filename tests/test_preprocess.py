@@ -109,6 +109,14 @@ def test_split_digits_boxes_put_every_ink_pixel_back_in_place(seed):
     np.testing.assert_array_equal(rebuilt, mask)
 
 
+@pytest.mark.parametrize("points", [[(0, 0), (4, 475)], [(10, 500), (550, 20)], [(0, 300), (559, 300)]])
+def test_one_pixel_lines_survive_shrinking(points):
+    """A 1-pixel line much longer than the working size still reaches the model (hypothesis
+    found the first one: it used to vanish when shrunk and crash the framing)."""
+    images = preprocess.mask_to_digits(stroke_mask([points], 1))
+    assert len(images) == 1 and images[0].max() == 1.0
+
+
 def test_join_puts_both_inks_in_one_box():
     first = preprocess.DigitInk(np.ones((4, 2), np.uint8), (10, 0, 12, 4))
     second = preprocess.DigitInk(np.ones((2, 3), np.uint8), (14, 5, 17, 7))
