@@ -110,13 +110,13 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     stroke) join the piece they belong to.
     """
     mask = check_mask(mask)
-    rows, columns = np.flatnonzero(mask.any(axis=1)), np.flatnonzero(mask.any(axis=0))
-    if len(rows) == 0:
+    if not mask.any():
         return []
     # Labelled within the ink's box only (the canvas around it is mostly empty); boxes are
     # given in the whole mask's coordinates.
-    origin_x, origin_y = int(columns[0]), int(rows[0])
-    crop = mask[origin_y : rows[-1] + 1, origin_x : columns[-1] + 1]
+    ink_box = _ink_bounds(mask)
+    origin_x, origin_y = ink_box[0], ink_box[1]
+    crop = mask[origin_y : ink_box[3], origin_x : ink_box[2]]
     count, labels, stats, _ = cv2.connectedComponentsWithStats(crop, connectivity=8, ltype=cv2.CV_16U)
     boxes = [
         [origin_x + int(stats[i, cv2.CC_STAT_LEFT]), origin_y + int(stats[i, cv2.CC_STAT_TOP]),
@@ -126,7 +126,7 @@ def split_digits(mask: np.ndarray, settings: PreprocessSettings = DEFAULT_SETTIN
     ]
     groups = [[i] for i in range(1, count)]
     if len(groups) > settings.max_pieces:  # noise or a scribble: one piece, judged as a whole
-        return [DigitInk(crop, (origin_x, origin_y, int(columns[-1]) + 1, int(rows[-1]) + 1))]
+        return [DigitInk(crop, ink_box)]
     tallest = max(box[3] - box[1] for box in boxes)
     merged = True
     while merged and len(groups) > 1:
@@ -245,10 +245,16 @@ def outline_measures(mask: np.ndarray, min_size: float = 0.04) -> tuple[float, i
     return float(outline / 2.0 / longest), holes
 
 
-def _crop(mask):
+def _ink_bounds(mask):
+    """(left, top, right, bottom), right and bottom exclusive, of the ink of a mask that has some."""
     rows = np.flatnonzero(mask.any(axis=1))
     columns = np.flatnonzero(mask.any(axis=0))
-    return mask[rows[0] : rows[-1] + 1, columns[0] : columns[-1] + 1]
+    return int(columns[0]), int(rows[0]), int(columns[-1]) + 1, int(rows[-1]) + 1
+
+
+def _crop(mask):
+    left, top, right, bottom = _ink_bounds(mask)
+    return mask[top:bottom, left:right]
 
 
 def _to_working_scale(crop):

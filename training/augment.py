@@ -88,10 +88,11 @@ def add_writing_variant(image: np.ndarray, label: int, rng: np.random.Generator,
     # mass at the centre), as digitpad frames a drawing: a long slash or flag shrinks the rest.
     probability = {0: settings.slashed_zero_probability, 7: settings.crossed_seven_probability,
                    1: settings.flagged_one_probability}.get(label)
-    if probability is None or _ink_box(image) is None or rng.random() >= probability:
+    box = None if probability is None else _ink_box(image)
+    if box is None or rng.random() >= probability:
         return image  # most images: no variant, and no padding to pay for
     image = np.pad(image, VARIANT_MARGIN)
-    left, top, right, bottom = _ink_box(image)
+    left, top, right, bottom = (int(value) + VARIANT_MARGIN for value in box)
     width, height = right - left + 1, bottom - top + 1
     before = image.copy()
     if label == 0:
