@@ -151,7 +151,7 @@ def train(model, config: TrainingConfig, train_split, validation_split):
     # Augmentation runs in a worker process: with a thread, or with none, some epochs waited up
     # to half a minute for their first batch (measured here; none did with a process).
     batches = AugmentedDigits(*train_split, batch_size=config.batch_size, seed=config.seed,
-                              workers=1, use_multiprocessing=True)
+                              epochs=config.epochs, workers=1, use_multiprocessing=True)
     validation_images = validation_split[0].astype(np.float32)[..., None] / 255.0
     validation_labels = validation_split[1].astype(np.int64)
     # The learning rate anneals to nearly zero over the last epochs; an average of the weights

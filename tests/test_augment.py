@@ -4,7 +4,7 @@ import cv2
 import numpy as np
 import pytest
 
-from training.augment import AugmentedDigits, AugmentSettings, add_writing_variant, augment_image
+from training.augment import AugmentedDigits, AugmentSettings, add_writing_variant, augment_image, clean_probability_at
 
 NO_VARIANTS = AugmentSettings(slashed_zero_probability=0.0, crossed_seven_probability=0.0,
                               flagged_one_probability=0.0)
@@ -59,3 +59,31 @@ def test_batches_are_reproducible_and_change_each_epoch(digits):
     first.on_epoch_end()
     assert not np.array_equal(first[1][0], images)
     assert len(first) == 4
+
+
+@pytest.mark.parametrize("epochs", [1, 2, 3, 10, 24])
+def test_distortion_is_annealed_over_the_last_epochs(epochs):
+    settings = AugmentSettings(clean_probability=0.2, late_clean_probability=0.5, late_fraction=1 / 3)
+    schedule = [clean_probability_at(epoch, epochs, settings) for epoch in range(epochs)]
+    late = round(epochs / 3)
+    assert schedule[: epochs - late] == [0.2] * (epochs - late)  # constant before the late epochs
+    assert (np.diff(schedule[epochs - late - 1 :]) > 0).all()  # then rising every epoch
+    assert schedule[-1] == pytest.approx(0.5 if late else 0.2)
+
+
+def test_batches_follow_the_clean_schedule(digits):
+    settings = AugmentSettings(clean_probability=0.0, late_clean_probability=1.0, late_fraction=0.5)
+    batches = AugmentedDigits(*digits, batch_size=64, seed=0, settings=settings, epochs=2)
+    images = digits[0].astype(np.float32)[..., None] / 255.0
+    first_epoch, labels = batches[0]
+    originals = images[batches.order]
+    assert not any(np.array_equal(out, image) for out, image in zip(first_epoch, originals, strict=True))
+    batches.on_epoch_end()
+    last_epoch, labels = batches[0]
+    np.testing.assert_array_equal(last_epoch, images[batches.order])  # last epoch: all left clean
+
+
+@pytest.mark.parametrize("field", ["clean_probability", "late_clean_probability", "late_fraction"])
+def test_schedule_settings_out_of_range_are_refused(digits, field):
+    with pytest.raises(ValueError, match=field):
+        AugmentedDigits(*digits, batch_size=16, seed=0, settings=AugmentSettings(**{field: 1.5}))

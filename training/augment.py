@@ -17,6 +17,8 @@ from digitpad import preprocess
 @dataclasses.dataclass(frozen=True)
 class AugmentSettings:
     clean_probability: float = 0.2  # chance an image is left as MNIST has it (keeps test-like digits in view)
+    late_clean_probability: float = 0.5  # that chance by the last epoch, rising over the late epochs
+    late_fraction: float = 1 / 3  # share of the epochs, at the end, over which the chance rises
     rotation_degrees: float = 10.0  # uniform in +-this
     scale_range: tuple[float, float] = (0.85, 1.10)  # overall size factor
     aspect_range: tuple[float, float] = (0.85, 1.15)  # extra horizontal stretch factor
@@ -145,16 +147,38 @@ def augment_image(image: np.ndarray, rng: np.random.Generator, settings: Augment
     return np.clip(image, 0.0, 1.0)
 
 
+def clean_probability_at(epoch: int, epochs: int, settings: AugmentSettings) -> float:
+    """The chance an image is left undistorted in this epoch (0-based) of a run of `epochs`.
+
+    Distortion is annealed: constant at clean_probability, then rising linearly over the last
+    late_fraction of the run to late_clean_probability in the final epoch, so the weights the
+    run ends with (and averages) have seen more digits as MNIST writes them, after most of the
+    run learnt the distortions users' drawings need.
+    """
+    late_epochs = int(round(epochs * settings.late_fraction))
+    first_late = epochs - late_epochs
+    if late_epochs < 1 or epoch < first_late:
+        return settings.clean_probability
+    progress = min(1.0, (epoch - first_late + 1) / late_epochs)
+    return settings.clean_probability + progress * (settings.late_clean_probability - settings.clean_probability)
+
+
 class AugmentedDigits(keras.utils.PyDataset):
     """Batches of freshly distorted images each epoch; (B, 28, 28, 1) float32, labels (B,)."""
 
-    def __init__(self, images, labels, batch_size, seed, settings=AugmentSettings(), **kwargs):
+    def __init__(self, images, labels, batch_size, seed, settings=AugmentSettings(), epochs=None, **kwargs):
         super().__init__(**kwargs)
+        for name, value in (("clean_probability", settings.clean_probability),
+                            ("late_clean_probability", settings.late_clean_probability),
+                            ("late_fraction", settings.late_fraction)):
+            if not 0.0 <= value <= 1.0:
+                raise ValueError(f"{name} must be between 0 and 1, got {value}")
         self.images = images  # (N, 28, 28) uint8: a quarter of the memory a worker process is sent
         self.labels = labels.astype(np.int32)
         self.batch_size = batch_size
         self.settings = settings
         self.seed = seed
+        self.epochs = epochs  # length of the run, for the clean-probability schedule; None: constant
         self.epoch = 0
         self.order = np.random.default_rng(seed).permutation(len(self.images))
 
@@ -164,7 +188,11 @@ class AugmentedDigits(keras.utils.PyDataset):
     def __getitem__(self, index):
         rng = np.random.default_rng((self.seed, self.epoch, index))
         rows = self.order[index * self.batch_size : (index + 1) * self.batch_size]
-        batch = np.stack([augment_image(self.images[row].astype(np.float32) / 255.0, rng, self.settings,
+        settings = self.settings
+        if self.epochs is not None:
+            clean = clean_probability_at(self.epoch, self.epochs, settings)
+            settings = dataclasses.replace(settings, clean_probability=clean)
+        batch = np.stack([augment_image(self.images[row].astype(np.float32) / 255.0, rng, settings,
                                         int(self.labels[row])) for row in rows])
         return batch[..., None], self.labels[rows]
 
