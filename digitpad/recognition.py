@@ -75,7 +75,7 @@ class Recognizer:
         user sees it when the mask was drawn with another brush (see strokes_to_mask); it
         tells a patch coloured in solid from strokes."""
         settings = self.settings.preprocess
-        pieces = preprocess.split_digits(mask, settings) if mask.sum() >= settings.min_ink_pixels else []
+        pieces = preprocess.split_digits(mask, settings) if np.count_nonzero(mask) >= settings.min_ink_pixels else []
         if not pieces:
             return EMPTY
         scribble = len(pieces) > self.settings.max_digits
