@@ -96,6 +96,8 @@ class App:
 
     def close(self) -> None:
         self.worker.stop()
+        if self.recognizer is not None:
+            self.recognizer.close()
         pygame.quit()
 
     # ------------------------------------------------------------------ events

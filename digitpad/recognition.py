@@ -1,5 +1,6 @@
 """From strokes or pictures to a recognised number: preprocessing, the model and the verdict."""
 
+import concurrent.futures
 import dataclasses
 
 import numpy as np
@@ -69,6 +70,9 @@ class Recognizer:
     def __init__(self, model, settings: RecognitionSettings = RecognitionSettings()):
         self.model = model  # anything with predict((N, 28, 28)) -> (N, 10)
         self.settings = settings
+        # The model runs on this thread while the caller's thread checks the ink's shape: both
+        # spend their time in native code that releases the GIL, so on two cores they overlap.
+        self.inference = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
 
     def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None) -> Result:
         """Ink mask (H, W) uint8, 1 = ink -> Result. `shown`, same shape, is the ink as the
@@ -81,11 +85,21 @@ class Recognizer:
         scribble = len(pieces) > self.settings.max_digits
         pieces = pieces[: self.settings.max_digits]
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
-        probabilities = list(self.model.predict(np.stack(images)))
+        predicted = self.inference.submit(self.model.predict, np.stack(images))
+        # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
+        originals = list(pieces)
+        verdicts = {id(piece): self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))
+                    for image, piece in zip(images, pieces, strict=True)}
+        probabilities = list(predicted.result())
         self._join_close_pieces(pieces, images, probabilities)
-        shaped = [self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))
+        shaped = [verdicts[id(piece)] if any(piece is original for original in originals)
+                  else self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))  # joined
                   for image, piece in zip(images, pieces, strict=True)]
         return self._result(images, probabilities, scribble, shaped)
+
+    def close(self) -> None:
+        """Let the inference thread go (it also ends by itself when the program exits)."""
+        self.inference.shutdown(wait=False)
 
     def _shaped_like_digit(self, image, mask=None, shown=None) -> bool:
         """False for a scribble (see the settings): too much or too deep ink in the 28x28 input

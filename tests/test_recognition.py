@@ -63,3 +63,16 @@ def test_result_json_and_confidence_of_a_number():
 
 def test_result_defaults():
     assert Result().digits == () and not Result().scribble
+
+
+class FailingModel:
+    def predict(self, images):
+        raise RuntimeError("the model broke")
+
+
+def test_a_model_failure_reaches_the_caller():
+    # the model runs on the recognizer's inference thread; its errors must still be raised here
+    recognizer = Recognizer(FailingModel())
+    with pytest.raises(RuntimeError, match="the model broke"):
+        recognizer.recognise_strokes(SEVEN, 560)
+    recognizer.close()
