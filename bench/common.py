@@ -20,9 +20,10 @@ def add_settings_flag(parser):
                         help="override a RecognitionSettings field, e.g. --set recognition_brush=0")
 
 
-def new_app(overrides=()):
+def new_app(overrides=(), model_file=None):
     """A headless App with a throw-away user folder, model loaded; overrides are "name=value"
-    strings for fields of RecognitionSettings."""
+    strings for fields of RecognitionSettings; model_file is a LiteRT model to load instead of
+    the app's own choice (None)."""
     import dataclasses
 
     from digitpad.app import App
@@ -37,8 +38,11 @@ def new_app(overrides=()):
             raise SystemExit(f"--set {override}: expected NAME=VALUE with NAME a RecognitionSettings field")
         changes[name] = type(getattr(defaults, name))(value)
     settings = Settings(recognition=dataclasses.replace(defaults, **changes))
-    app = App(settings=settings, user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
+    app = App(settings=settings, model_file=model_file,
+              user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
     app.flush()
+    if model_file is not None and not app.model_ready:
+        raise SystemExit(f"{model_file}: the app could not load this model ({app.message})")
     return app
 
 
