@@ -53,24 +53,42 @@ class DigitModel:
         except (OSError, ValueError, RuntimeError) as error:
             raise ModelError(f"model file {self.path} is damaged or not a LiteRT model ({error})") from error
         inputs = self.interpreter.get_input_details()
-        outputs = self.interpreter.get_output_details()
-        if len(inputs) != 1 or tuple(inputs[0]["shape"][1:]) != (28, 28, 1) or tuple(outputs[0]["shape"][1:]) != (10,):
+        outputs = {tuple(output["shape"][1:]): output["index"] for output in self.interpreter.get_output_details()}
+        if len(inputs) != 1 or tuple(inputs[0]["shape"][1:]) != (28, 28, 1) or (10,) not in outputs:
             raise ModelError(f"model file {self.path} is not a 28x28 digit classifier")
         self.input_index = inputs[0]["index"]
-        self.output_index = outputs[0]["index"]
+        self.output_index = outputs.pop((10,))
+        # the last hidden layer's activations, if the model exports them (training/export.py);
+        # a fine-tuned model from an older digitpad may not
+        features = [index for shape, index in outputs.items() if len(shape) == 1]
+        self.features_index = features[0] if len(features) == 1 else None
         self.lock = threading.Lock()  # one interpreter, callers on several threads
+
+    @property
+    def has_features(self) -> bool:
+        return self.features_index is not None
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) float32 in [0, 1], white ink on black -> (N, 10) float32 probabilities."""
+        return self.predict_with_features(images)[0]
+
+    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities, (N, F) features or None)."""
         images = np.asarray(images, dtype=np.float32)
         if images.ndim == 2:
             images = images[None]
         if images.ndim != 3 or images.shape[1:] != (28, 28):
             raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}")
-        result = np.empty((len(images), 10), np.float32)
+        probabilities = np.empty((len(images), 10), np.float32)
+        features = None
         with self.lock:
             for row, image in enumerate(images):
                 self.interpreter.set_tensor(self.input_index, image[None, :, :, None])
                 self.interpreter.invoke()
-                result[row] = self.interpreter.get_tensor(self.output_index)[0]
-        return result
+                probabilities[row] = self.interpreter.get_tensor(self.output_index)[0]
+                if self.features_index is not None:
+                    vector = self.interpreter.get_tensor(self.features_index)[0]
+                    if features is None:
+                        features = np.empty((len(images), len(vector)), np.float32)
+                    features[row] = vector
+        return probabilities, features

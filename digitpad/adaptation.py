@@ -1,0 +1,187 @@
+"""Learning the user's own writing from the digits they teach, at once and offline.
+
+Each taught digit is kept as the model's feature vector of its 28x28 image (the activations of
+the last hidden layer, a second output of the LiteRT model) with the label the user gave. A
+drawing whose features lie closer to a taught digit of label c than to any reference digit of
+another label (2,000 MNIST training digits whose features ship beside the model, see
+training/export.py), and closer than `similarity_floor`, is read as c:
+
+    w_c = clip((s_taught(c) - max(s_reference(not c), similarity_floor)) / margin, 0, 1)
+    p' = (1 - a) p + a q,   a = max_c w_c,   q = w / sum(w)
+
+with s the cosine similarity of features. A drawing as close to ordinary digits of another
+label as to what was taught keeps the network's answer: teaching an odd 8 that was read as 6
+does not turn the next real 6 into an 8. Far from every taught digit nothing changes, which
+keeps untaught digits (and MNIST) read as before. Teaching costs one feature vector (one model
+call, about a millisecond) and no fitting; forgetting is dropping rows. Why this and not
+refitting the last layer: see the README ("Teaching").
+"""
+
+import dataclasses
+import hashlib
+import pathlib
+import threading
+
+import numpy as np
+
+
+@dataclasses.dataclass(frozen=True)
+class AdaptationSettings:
+    similarity_floor: float = 0.85  # taught digits less similar than this (cosine of features) to
+    # a drawing have no say (the nearest MNIST test digit of the same class: median 0.98)
+    margin: float = 0.01  # a taught digit this much closer than every reference digit of
+    # another label decides alone; nearer to the reference digits, its say shrinks to nothing
+    max_samples: int = 5000  # taught digits kept in memory (the oldest go first)
+
+
+def normalise(features: np.ndarray) -> np.ndarray:
+    """(N, F) float32 -> rows of unit length (zero rows stay zero)."""
+    features = np.asarray(features, np.float32)
+    lengths = np.linalg.norm(features, axis=-1, keepdims=True)
+    return features / np.maximum(lengths, 1e-6)
+
+
+# ----------------------------------------------------------------------------- reference digits
+def reference_path(model_path: pathlib.Path) -> pathlib.Path:
+    """Where the reference features of a model live: beside it, digitpad.tflite -> digitpad.reference.npz."""
+    model_path = pathlib.Path(model_path)
+    return model_path.with_name(f"{model_path.stem}.reference.npz")
+
+
+def file_digest(path: pathlib.Path) -> str:
+    return hashlib.sha256(pathlib.Path(path).read_bytes()).hexdigest()
+
+
+def load_reference(model_path: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:
+    """(R, F) float32 unit feature vectors and (R,) int64 labels of the model's reference digits.
+
+    ValueError when the file is missing, unreadable or belongs to another model (its
+    model_sha256 must be the model file's)."""
+    path = reference_path(model_path)
+    try:
+        with np.load(path) as data:
+            features, labels, digest = data["features"], data["labels"], str(data["model_sha256"])
+    except (OSError, KeyError, ValueError) as error:
+        raise ValueError(f"no usable reference digits for {pathlib.Path(model_path).name} ({path}: {error})") from error
+    if digest != file_digest(model_path):
+        raise ValueError(f"{path.name} was made for another model than {pathlib.Path(model_path).name}")
+    if features.ndim != 2 or len(features) != len(labels) or not len(labels):
+        raise ValueError(f"{path.name}: expected (R, F) features and (R,) labels, got {features.shape}, {labels.shape}")
+    return normalise(features), labels.astype(np.int64)
+
+
+# ----------------------------------------------------------------------------- taught digits
+class Adapter:
+    """The taught digits as (unit feature vector, label) pairs; safe to read while another
+    thread teaches (every change replaces the arrays, never edits them in place)."""
+
+    def __init__(self, reference: tuple[np.ndarray, np.ndarray], settings: AdaptationSettings = AdaptationSettings()):
+        if not 0.0 <= settings.similarity_floor < 1.0:
+            raise ValueError(f"similarity_floor must be in [0, 1), got {settings.similarity_floor}")
+        if not settings.margin > 0:
+            raise ValueError(f"margin must be positive, got {settings.margin}")
+        reference_features, reference_labels = reference
+        self.settings = settings
+        self.reference_features = normalise(reference_features)  # (R, F) unit vectors
+        self.reference_labels = np.asarray(reference_labels, np.int64)  # (R,) their labels
+        self._lock = threading.Lock()  # one writer at a time; readers take the current arrays
+        self._features = np.zeros((0, self.reference_features.shape[1]), np.float32)  # (T, F) taught
+        self._labels = np.zeros((0,), np.int64)  # (T,) their labels
+
+    @property
+    def count(self) -> int:
+        return len(self._labels)
+
+    def add(self, features: np.ndarray, labels) -> None:
+        """Teach (F,) or (N, F) feature vectors with their label(s) 0-9."""
+        features = normalise(np.atleast_2d(features))
+        labels = np.atleast_1d(np.asarray(labels, np.int64))
+        if len(labels) != len(features):
+            raise ValueError(f"{len(features)} feature vectors but {len(labels)} labels")
+        if labels.size and (labels.min() < 0 or labels.max() > 9):
+            raise ValueError(f"labels must be digits 0-9, got {sorted(set(labels.tolist()))}")
+        if features.shape[1] != self.reference_features.shape[1]:
+            raise ValueError(f"feature vectors of length {features.shape[1]}, the model's have "
+                             f"{self.reference_features.shape[1]}")
+        with self._lock:
+            kept = self.settings.max_samples
+            self._features = np.concatenate([self._features, features])[-kept:]
+            self._labels = np.concatenate([self._labels, labels])[-kept:]
+
+    def remove_last(self) -> bool:
+        """Forget the most recently taught digit; False if there was none."""
+        with self._lock:
+            if not self.count:
+                return False
+            self._features, self._labels = self._features[:-1], self._labels[:-1]
+            return True
+
+    def clear(self) -> None:
+        with self._lock:
+            self._features, self._labels = self._features[:0], self._labels[:0]
+
+    def adjust(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """(N, 10) probabilities and (N, F) features of the same images -> (N, 10) probabilities."""
+        taught, labels = self._features, self._labels  # one consistent pair, whatever add() does meanwhile
+        if not len(labels):
+            return probabilities
+        settings = self.settings
+        queries = normalise(features)
+        similarity = queries @ taught.T  # (N, T)
+        if similarity.max() < settings.similarity_floor:
+            return probabilities  # the usual case: nothing taught is near
+        to_reference = queries @ self.reference_features.T  # (N, R)
+        weights = np.zeros((len(probabilities), 10), np.float32)
+        for label in np.unique(labels):
+            closest_taught = similarity[:, labels == label].max(axis=1)
+            closest_other = to_reference[:, self.reference_labels != label].max(axis=1)
+            threshold = np.maximum(closest_other, settings.similarity_floor)
+            weights[:, label] = np.clip((closest_taught - threshold) / settings.margin, 0.0, 1.0)
+        share = weights.max(axis=1, keepdims=True)  # (N, 1) how far the taught digits decide
+        if not share.any():
+            return probabilities
+        votes = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
+        return ((1.0 - share) * probabilities + share * votes).astype(np.float32)
+
+
+class AdaptedModel:
+    """A DigitModel whose predictions take the taught digits into account: what the
+    Recognizer is given. When the model cannot adapt (no features output or no reference
+    digits, e.g. a model fine-tuned by an older digitpad), it predicts as the model alone and
+    `cannot_adapt` says why."""
+
+    def __init__(self, model, settings: AdaptationSettings = AdaptationSettings()):
+        self.model = model  # DigitModel: predict_with_features((N, 28, 28)) -> ((N, 10), (N, F) | None)
+        self.adapter: Adapter | None = None
+        self.cannot_adapt = ""  # why teaching cannot change what is read, "" when it can
+        if not model.has_features:
+            self.cannot_adapt = f"model {model.path.name} has no features output"
+            return
+        try:
+            self.adapter = Adapter(load_reference(model.path), settings)
+        except ValueError as error:
+            self.cannot_adapt = str(error)
+
+    @property
+    def path(self) -> pathlib.Path:
+        return self.model.path
+
+    @property
+    def taught(self) -> int:
+        """How many taught digits the predictions use."""
+        return self.adapter.count if self.adapter is not None else 0
+
+    def teach(self, images: np.ndarray, labels) -> None:
+        """(N, 28, 28) or (28, 28) float32 digit images with their label(s); ValueError when
+        this model cannot adapt."""
+        if self.adapter is None:
+            raise ValueError(f"cannot learn from teaching: {self.cannot_adapt}")
+        images = np.asarray(images, np.float32).reshape(-1, 28, 28)
+        self.adapter.add(self.model.predict_with_features(images)[1], labels)
+
+    def predict(self, images: np.ndarray) -> np.ndarray:
+        """(N, 28, 28) float32 in [0, 1] -> (N, 10) float32 probabilities, adapted."""
+        probabilities, features = self.model.predict_with_features(images)
+        if self.adapter is None or features is None:
+            return probabilities
+        return self.adapter.adjust(probabilities, features)
