@@ -40,6 +40,7 @@ class App:
         self._set_minimum_size()
         self.layout = Layout.for_window(*self.screen.get_size(), settings.window.panel_width)
         self.fonts = view.Fonts()
+        self.panel = view.PanelPainter(self.fonts)
         self.clock = pygame.time.Clock()
         self.drawing = Drawing()
         self.store = UserStore(user_dir if user_dir is not None else default_user_dir())
@@ -48,8 +49,11 @@ class App:
         self.pointer = None  # which pointer is drawing the current stroke
         self.show_help = False
         self.selected = 0  # which digit of a number the bars and teaching refer to
-        self.message = ""  # status shown in the panel
+        self.message = ""  # what the last action did, shown in the panel
         self.message_is_error = False
+        self.model_notice = ""  # which model is used, when not the usual one, or why none is
+        self.model_notice_is_error = False
+        self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
         self.running = True
         self.last_submit = 0.0
         self.submitted_version = -1
@@ -73,6 +77,14 @@ class App:
     @property
     def result(self) -> Result:
         return self.worker.latest if self.model_ready else EMPTY
+
+    @property
+    def model_state(self) -> str:
+        """view.LOADING until the model is loaded, then view.READY, or view.FAILED when no
+        model could be loaded (drawing still works; nothing is read)."""
+        if not self.model_loaded.is_set():
+            return view.LOADING
+        return view.READY if self.model_ready else view.FAILED
 
     def flush(self, timeout: float = 30.0) -> None:
         """Return once recognition has caught up with every event handled so far."""
@@ -215,14 +227,17 @@ class App:
     def _load_model(self, model_file) -> None:
         """Load the model (on a thread, so the window shows 'loading' meanwhile).
 
-        Order: a --model file if given; else the user's fine-tuned model if there is one;
-        else, or if that one fails, the bundled model.
+        The --model file if given, else the user's fine-tuned model if there is one; if that
+        one cannot be loaded (the message names it), the bundled model. Only when the bundled
+        model fails too is digitpad's installation at fault.
         """
         user_model = self.store.root / "model" / "digitpad.tflite"
+        bundled = model_path()
         if model_file:
-            candidates = [pathlib.Path(model_file)]
+            wanted = pathlib.Path(model_file)
         else:
-            candidates = ([user_model] if user_model.is_file() else []) + [model_path()]
+            wanted = user_model if user_model.is_file() else None
+        candidates = ([wanted] if wanted is not None and wanted != bundled else []) + [bundled]
         errors = []
         for candidate in candidates:
             try:
@@ -231,14 +246,22 @@ class App:
             except ModelError as error:
                 errors.append(str(error))
         if self.recognizer is None:
-            self._say("Cannot recognise: " + "; ".join(errors) + ". Reinstall digitpad.", error=True)
-            print(f"digitpad: {'; '.join(errors)}", file=sys.stderr)
+            reasons = errors[0] if len(errors) == 1 else f"{errors[0]}; the bundled model: {errors[1]}"
+            self._notice(f"{reasons}. Reinstall digitpad.", error=True)
+        elif errors and model_file:
+            self._notice(f"{errors[0]}; using the bundled model.", error=True)
         elif errors:
-            self._say(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
+            self._notice(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
         elif self.recognizer.model.path == user_model:
-            self._say(f"Using your fine-tuned model: {user_model}")
+            self._notice(f"Using your fine-tuned model: {user_model}")
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
+
+    def _notice(self, text: str, error: bool = False) -> None:
+        """Say which model is used (or why none is): in the panel for good, and on stderr."""
+        self.model_notice, self.model_notice_is_error = text, error
+        if error:
+            print(f"digitpad: {text}", file=sys.stderr)
 
     def _recognise(self, strokes) -> Result:
         self.model_loaded.wait()
@@ -274,10 +297,16 @@ class App:
 
     # ------------------------------------------------------------------ saving and teaching
     def save(self) -> pathlib.Path | None:
+        """Write the drawing as PNG + JSON; returns the PNG's path. A drawing unchanged since
+        it was saved is not written again: the message names the file it is in."""
         strokes = self.drawing.strokes
         if not strokes:
             self._say("Nothing to save: the canvas is empty.")
             return None
+        if self.saved is not None and self.saved[0] == self.drawing.version and self.saved[1].is_file():
+            path = self.saved[1]
+            self._say(f"Already saved as {path.name} in {path.parent}")
+            return path
         self.flush()
         size = self.settings.canvas.canvas_size
         picture = ink.render_mask(strokes, (size, size)) * 255
@@ -286,6 +315,7 @@ class App:
         except OSError as error:
             self._say(f"Could not save: {error}", error=True)
             return None
+        self.saved = (self.drawing.version, path)
         self._say(f"Saved {path.name} in {path.parent}")
         return path
 
@@ -320,7 +350,7 @@ class App:
         screen.blit(self._canvas_cache[1], rect.topleft)
         pygame.draw.rect(screen, view.BAR, rect.inflate(4, 4), 2)
         self._draw_cursor()
-        view.draw_panel(screen, self.fonts, self.layout.panel, self)
+        self.panel.draw(screen, self.layout.panel, self)
         if self.show_help:
             view.draw_help(screen, self.fonts, self.canvas_rect)
 

@@ -17,12 +17,25 @@ class DigitResult:
     probabilities: tuple[float, ...]  # probability of each of 0-9
     image: np.ndarray  # (28, 28) float32, what the model saw
     sure: bool  # confident enough, and shaped like a digit
+    doubt: str = ""  # why it is not sure, in a few words (see the reasons below); "" when sure
+
+
+# Why a digit or a number is "not sure": each says in a few words which check failed.
+TOO_MANY_DIGITS = "too many digits: at most {limit}"  # more pieces than max_digits
+JUST_A_DOT = "just a dot"  # too small to read, and hardly longer than the pen is wide
+TOO_SMALL = "too small to read"  # ink box under min_digit_size of the canvas
+TOO_MUCH_INK = "too much ink"  # max_ink_fraction
+SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
+STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
+TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
+LOW_CONFIDENCE = "low confidence ({confidence:.0%})"  # below `confident`
 
 
 @dataclasses.dataclass(frozen=True)
 class Result:
     digits: tuple[DigitResult, ...] = ()  # left to right
-    scribble: bool = False  # too much ink or too many pieces to be a number
+    scribble: bool = False  # too many pieces to be a number (`digits` holds the first max_digits)
+    scribble_reason: str = ""  # why it is a scribble, e.g. "too many digits: at most 12"
 
     @property
     def text(self) -> str:
@@ -32,6 +45,19 @@ class Result:
     @property
     def sure(self) -> bool:
         return bool(self.digits) and not self.scribble and all(digit.sure for digit in self.digits)
+
+    @property
+    def doubt(self) -> str:
+        """Why the number is not sure, in a few words; "" when it is sure or empty. With several
+        digits, names the first doubtful one: "digit 3: low confidence (62%)"."""
+        if self.scribble:
+            return self.scribble_reason or "not a number"
+        doubtful = [(index, digit) for index, digit in enumerate(self.digits) if not digit.sure]
+        if not doubtful:
+            return ""
+        index, digit = doubtful[0]
+        reason = digit.doubt or "not sure"
+        return reason if len(self.digits) == 1 else f"digit {index + 1}: {reason}"
 
     @property
     def confidence(self) -> float:
@@ -44,9 +70,10 @@ class Result:
         return {
             "text": self.text,
             "sure": self.sure,
+            "doubt": self.doubt,
             "confidence": round(self.confidence, 4),
             "digits": [
-                {"digit": d.digit, "confidence": round(d.confidence, 4),
+                {"digit": d.digit, "confidence": round(d.confidence, 4), "doubt": d.doubt,
                  "probabilities": [round(p, 4) for p in d.probabilities]}
                 for d in self.digits
             ],
@@ -74,47 +101,60 @@ class Recognizer:
         # spend their time in native code that releases the GIL, so on two cores they overlap.
         self.inference = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
 
-    def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None) -> Result:
+    def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None, min_side: float = 0.0) -> Result:
         """Ink mask (H, W) uint8, 1 = ink -> Result. `shown`, same shape, is the ink as the
         user sees it when the mask was drawn with another brush (see strokes_to_mask); it
-        tells a patch coloured in solid from strokes."""
+        tells a patch coloured in solid from strokes. A digit whose ink box is shorter than
+        `min_side` pixels on its longest side is too small to read (recognise_strokes sets it
+        from the canvas; a picture's digits may be any size, so pictures have none)."""
         settings = self.settings.preprocess
         pieces = preprocess.split_digits(mask, settings) if np.count_nonzero(mask) >= settings.min_ink_pixels else []
         if not pieces:
             return EMPTY
-        scribble = len(pieces) > self.settings.max_digits
-        pieces = pieces[: self.settings.max_digits]
+        limit = self.settings.max_digits
+        scribble = TOO_MANY_DIGITS.format(limit=limit) if len(pieces) > limit else ""
+        pieces = pieces[:limit]
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         predicted = self.inference.submit(self.model.predict, np.stack(images))
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
         originals = list(pieces)
-        verdicts = {id(piece): self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))
+        verdicts = {id(piece): self._shape_doubt(image, piece.mask, _region(shown, piece.box), min_side)
                     for image, piece in zip(images, pieces, strict=True)}
         probabilities = list(predicted.result())
         self._join_close_pieces(pieces, images, probabilities)
-        shaped = [verdicts[id(piece)] if any(piece is original for original in originals)
-                  else self._shaped_like_digit(image, piece.mask, _region(shown, piece.box))  # joined
+        doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
+                  else self._shape_doubt(image, piece.mask, _region(shown, piece.box), min_side)  # joined
                   for image, piece in zip(images, pieces, strict=True)]
-        return self._result(images, probabilities, scribble, shaped)
+        return self._result(images, probabilities, scribble, doubts)
 
     def close(self) -> None:
         """Let the inference thread go (it also ends by itself when the program exits)."""
         self.inference.shutdown(wait=False)
 
-    def _shaped_like_digit(self, image, mask=None, shown=None) -> bool:
-        """False for a scribble (see the settings): too much or too deep ink in the 28x28 input
-        `image`; or, when the digit's ink `mask` is known, strokes too long, too criss-crossed
-        or (judged on the ink as `shown`, if given) too wide for one digit."""
+    def _shape_doubt(self, image, mask=None, shown=None, min_side: float = 0.0) -> str:
+        """Why the ink is not shaped like a digit (one of the reasons at the top), or "" when it
+        is. Judged on the 28x28 input `image` (too much or too deep ink) and, when the digit's
+        ink `mask` is known: its size against `min_side` pixels (too small; just a dot when it
+        is hardly longer than its strokes are wide), strokes too long or too criss-crossed, or
+        (judged on the ink as `shown`, if given) too wide for one digit. See the settings."""
         settings = self.settings
-        if float(image.mean()) > settings.max_ink_fraction or preprocess.ink_depth(image) > settings.max_ink_depth:
-            return False
+        if mask is not None and max(mask.shape) < min_side:
+            # a dot: its box is hardly longer than its stroke is wide (max_dot_extent)
+            dot = max(mask.shape) < settings.max_dot_extent * preprocess.estimate_stroke_width(mask)
+            return JUST_A_DOT if dot else TOO_SMALL
+        if float(image.mean()) > settings.max_ink_fraction:
+            return TOO_MUCH_INK
+        if preprocess.ink_depth(image) > settings.max_ink_depth:
+            return SOLID_PATCH
         if mask is None:
-            return True
+            return ""
         length, holes = preprocess.outline_measures(mask)
-        if length > settings.max_ink_length or holes > settings.max_holes:
-            return False
+        if length > settings.max_ink_length:
+            return STROKES_TOO_LONG
+        if holes > settings.max_holes:
+            return TOO_MANY_HOLES
         solid = shown if shown is not None and shown.any() else mask
-        return preprocess.stroke_share(solid) <= settings.max_stroke_share
+        return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
     def _join_close_pieces(self, pieces, images, probabilities) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
@@ -149,25 +189,29 @@ class Recognizer:
             index += 1
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
-        """(N, 28, 28) float32 digit images, left to right -> Result."""
-        shaped = [self._shaped_like_digit(image) for image in images]
-        return self._result(list(images), list(self.model.predict(images)), scribble, shaped)
+        """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller
+        found more digits than max_digits and passes the first ones."""
+        doubts = [self._shape_doubt(image) for image in images]
+        reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
+        return self._result(list(images), list(self.model.predict(images)), reason, doubts)
 
-    def _result(self, images, probabilities, scribble, shaped) -> Result:
-        """shaped[i] is False when digit i is a scribble (see _shaped_like_digit)."""
+    def _result(self, images, probabilities, scribble: str, doubts) -> Result:
+        """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
+        is not shaped like a digit ("" when it is, see _shape_doubt)."""
         digits = []
-        for image, row, shaped_like_digit in zip(images, probabilities, shaped, strict=True):
+        for image, row, doubt in zip(images, probabilities, doubts, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
-            digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image,
-                                      confidence >= self.settings.confident and shaped_like_digit))
-        return Result(tuple(digits), scribble)
+            if not doubt and confidence < self.settings.confident:
+                doubt = LOW_CONFIDENCE.format(confidence=confidence)
+            digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt))
+        return Result(tuple(digits), bool(scribble), scribble)
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
         """Strokes in canvas pixels on a square canvas of side canvas_size -> Result."""
         mask = self.strokes_to_mask(strokes, canvas_size)
         shown = self.strokes_to_mask(strokes, canvas_size, as_drawn=True) if self.settings.recognition_brush else None
-        return self.recognise_mask(mask, shown)
+        return self.recognise_mask(mask, shown, min_side=self.settings.min_digit_size * max(mask.shape))
 
     def strokes_to_mask(self, strokes: list[Stroke], canvas_size: int, as_drawn: bool = False) -> np.ndarray:
         """The recognition raster: (S, S) uint8 with S = canvas_size * recognition_scale.

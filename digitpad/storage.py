@@ -4,7 +4,7 @@ import datetime
 import json
 import os
 import pathlib
-import tempfile
+import secrets
 
 import cv2
 import numpy as np
@@ -20,19 +20,43 @@ def default_user_dir() -> pathlib.Path:
     return pathlib.Path(platformdirs.user_data_dir("digitpad", appauthor=False))
 
 
+# Files are created with mode 0o666 and the operating system takes the user's umask off it, as
+# for any file a program opens for writing (0o644 with the usual umask 022). tempfile.mkstemp
+# would make them 0o600, private to the user unlike everything else in their folders, and
+# takes no other mode: hence a temporary file of our own, opened with O_EXCL. Reading the
+# umask to chmod afterwards is no better: os.umask can only be read by setting it, and it is
+# process-wide, so a file another thread created in between would get the wrong mode.
+NEW_FILE_MODE = 0o666
+TEMP_NAME_ATTEMPTS = 100  # random temporary names tried before giving up (a clash is rare)
+
+
+def _create_temp_file(folder: pathlib.Path, name: str) -> tuple[int, pathlib.Path]:
+    """A new, empty file .<name>.<random>.tmp in folder, opened for writing: (descriptor, path).
+    O_EXCL: never an existing file (nor a link planted under that name)."""
+    flags = os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0)  # O_BINARY: Windows only
+    for _ in range(TEMP_NAME_ATTEMPTS):
+        temp_path = folder / f".{name}.{secrets.token_hex(6)}.tmp"
+        try:
+            return os.open(temp_path, flags, NEW_FILE_MODE), temp_path
+        except FileExistsError:
+            continue
+    raise FileExistsError(f"no free temporary name for {name} in {folder}")
+
+
 def atomic_write(path: pathlib.Path, data: bytes) -> pathlib.Path:
-    """Write data to path via a temp file in the same folder and a rename: never a half file."""
+    """Write data to path via a temp file in the same folder and a rename: never a half file.
+    The file gets the user's usual permissions (see NEW_FILE_MODE)."""
     path = pathlib.Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    handle, temp_path = _create_temp_file(path.parent, path.name)
     try:
         with os.fdopen(handle, "wb") as temp_file:
             temp_file.write(data)
             temp_file.flush()
             os.fsync(temp_file.fileno())
-        os.replace(temp_name, path)
+        os.replace(temp_path, path)
     except BaseException:
-        pathlib.Path(temp_name).unlink(missing_ok=True)
+        temp_path.unlink(missing_ok=True)
         raise
     return path
 

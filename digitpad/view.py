@@ -1,5 +1,7 @@
 """Everything the window shows, drawn with pygame from plain state; no input handling here."""
 
+import dataclasses
+
 import cv2
 import numpy as np
 import pygame
@@ -75,109 +77,376 @@ def digit_surface(image: np.ndarray, side: int) -> pygame.Surface:
     return surface
 
 
-def blit_text(screen, font, text, colour, position, anchor="topleft") -> pygame.Rect:
-    surface = font.render(text, True, colour)
-    rect = surface.get_rect(**{anchor: position})
-    screen.blit(surface, rect)
+# ---------------------------------------------------------------------------- the side panel
+# What the panel says is a plain function of the app's state (panel_lines); where it goes is
+# planned from the panel's size (plan_panel); draw_panel only paints the plan. Text always
+# shows whole, wrapped within the panel; the probability bars and model inputs take the room
+# that is left, shrinking (and the bars giving way) before any text is lost.
+
+LOADING, READY, FAILED = "loading", "ready", "failed"  # state.model_state
+
+
+@dataclasses.dataclass(frozen=True)
+class Style:
+    size: float  # font size at full panel height (shrinks with short panels)
+    bold: bool
+    colour: tuple[int, int, int]
+    space: float = 0.0  # gap above the line, same units as size
+    fit: bool = False  # one line, its font shrunk to the panel's width (headings, the number)
+
+
+STYLES = {
+    "title": Style(15, True, MUTED),
+    "error": Style(13, False, ERROR, space=6),  # a failure, e.g. of the model or of a save
+    "note": Style(13, False, ACCENT, space=6),  # a notice, e.g. "Saved ..."
+    "heading": Style(30, True, TEXT, space=12, fit=True),  # "Draw a digit"
+    "waiting": Style(28, True, MUTED, space=12, fit=True),  # "loading…"
+    "failed": Style(28, True, ERROR, space=12, fit=True),  # "cannot recognise"
+    "unsure": Style(36, True, WARNING, space=18, fit=True),  # "not sure"
+    "number": Style(80, True, TEXT, space=6, fit=True),  # the number read
+    "sure": Style(15, False, ACCENT),  # "98% sure"
+    "guess": Style(17, False, TEXT, space=8),  # "best guess: ..."
+    "doubt": Style(15, False, WARNING, space=2),  # why it is not sure
+    "hint": Style(14, False, MUTED, space=4),
+    "caption": Style(12, False, MUTED, space=14),  # "digit 2 of 3  (Tab: next)"
+}
+FOOTER = Style(13, False, MUTED)
+PADDING = 16  # panel edge to content, sides
+BAR_ROW = 20  # height of one probability bar's row at full size
+MIN_BAR_ROW = 10  # bars get no thinner than this; with less room they are left out
+THUMBNAIL = 56  # side of a model input at full size
+COMFORTABLE_THUMBNAIL = 28  # the bars shrink before the inputs get smaller than this (1:1)
+MIN_THUMBNAIL = 12  # below this the text is set smaller instead
+THUMBNAIL_GAP = 6
+START_UNIT = 0.8  # the text's scale in the smallest panels, before it shrinks to make room ...
+MIN_UNIT = 0.5  # ... down to this (13-point messages become 6.5 points)
+
+
+@dataclasses.dataclass(frozen=True)
+class PanelLine:
+    text: str
+    style: str  # a key of STYLES
+
+
+def panel_lines(state) -> list[PanelLine]:
+    """What the panel says, top to bottom, from the app's state: model_state (LOADING, READY
+    or FAILED), model_notice(_is_error), message(_is_error), result, selected."""
+    lines = [PanelLine("digitpad", "title")]
+    if state.model_notice:
+        lines.append(PanelLine(state.model_notice, "error" if state.model_notice_is_error else "note"))
+    if state.message:
+        lines.append(PanelLine(state.message, "error" if state.message_is_error else "note"))
+    if state.model_state == LOADING:
+        return lines + [PanelLine("loading…", "waiting")]
+    if state.model_state == FAILED:
+        return lines + [PanelLine("cannot recognise", "failed"),
+                        PanelLine("Drawing still works, but nothing is read.", "hint")]
+    result = state.result
+    if not result.digits:
+        return lines + [PanelLine("Draw a digit", "heading"), PanelLine("or a whole number, left to right", "hint")]
+    if result.sure:
+        lines += [PanelLine(result.text, "number"), PanelLine(f"{result.confidence:.0%} sure", "sure")]
+    else:
+        lines.append(PanelLine("not sure", "unsure"))
+        if not result.scribble:  # too many digits: a guess at the first twelve would mislead
+            lines.append(PanelLine(f"best guess: {result.text}  ({result.confidence:.0%})", "guess"))
+        lines.append(PanelLine(result.doubt, "doubt"))
+    count = len(result.digits)
+    if count > 1:
+        which = f"of the first {count}" if result.scribble else f"of {count}"
+        lines.append(PanelLine(f"digit {state.selected + 1} {which}  (Tab: next)", "caption"))
+    return lines
+
+
+def panel_footer(state) -> str:
+    return f"brush {state.brush:.0f}px{'  eraser' if state.erasing else ''}   F1 help"
+
+
+@dataclasses.dataclass(frozen=True)
+class PlacedText:
+    text: str
+    font: pygame.font.Font
+    colour: tuple[int, int, int]
+    rect: pygame.Rect  # where it is drawn, window coordinates
+
+
+@dataclasses.dataclass(frozen=True)
+class PlacedBar:
+    label: PlacedText  # the digit
+    value: PlacedText  # its probability, "12%"
+    track: pygame.Rect  # the whole bar
+    fraction: float  # how much of it is filled
+    best: bool  # the digit read (drawn in the accent colour)
+
+
+@dataclasses.dataclass(frozen=True)
+class PanelPlan:
+    texts: tuple[PlacedText, ...]  # every line of text, the footer last
+    bars: tuple[PlacedBar, ...]  # the picked digit's probabilities, 0-9; () when left out
+    thumbnails: tuple[pygame.Rect, ...]  # one square per digit: what the model sees
+    selected: int  # the thumbnail to highlight, -1 for none
+    fits: bool  # all of it shows (bars and inputs included), inside the panel
+
+    def text(self) -> str:
+        return "\n".join(placed.text for placed in self.texts)
+
+
+def plan_panel(state, fonts: Fonts, rect: pygame.Rect) -> PanelPlan:
+    """Where everything in the panel goes: the largest text scale (at most what the panel's
+    height suggests, at least MIN_UNIT) at which the text shows whole, the bars at least
+    MIN_BAR_ROW high and every model input at least MIN_THUMBNAIL wide. At MIN_UNIT the bars
+    give way if they must."""
+    lines, footer = panel_lines(state), panel_footer(state)
+    unit = max(START_UNIT, min(1.0, rect.height / 588))  # shrink with short windows
+    while True:
+        plan = _plan_at(lines, footer, state, fonts, rect, unit)
+        if plan.fits or unit <= MIN_UNIT:
+            return plan
+        unit = max(MIN_UNIT, unit - 0.05)
+
+
+def _plan_at(lines, footer, state, fonts, rect, unit) -> PanelPlan:
+    x, width = rect.x + PADDING, max(1, rect.width - 2 * PADDING)
+    y = rect.y + 12
+    texts = []
+    for line in lines:
+        style = STYLES[line.style]
+        y += int(style.space * unit) if texts else 0
+        if style.fit:
+            font = fit_font(fonts, line.text, style.size * unit, style.bold, width)
+            pieces = [line.text]
+        else:
+            font = fonts.get(style.size * unit, style.bold)
+            pieces = wrap(line.text, font, width)
+        for piece in pieces:
+            texts.append(PlacedText(piece, font, style.colour, _text_rect(font, piece, topleft=(x, y))))
+            y += max(font.get_linesize(), texts[-1].rect.height)
+    footer_font = fonts.get(FOOTER.size * unit)
+    footer_text = PlacedText(footer, footer_font, FOOTER.colour,
+                             _text_rect(footer_font, footer, bottomleft=(x, rect.bottom - 10)))
+    bars, thumbnails, fits = (), (), y <= footer_text.rect.top
+    result = state.result if state.model_state == READY else None
+    if result is not None and result.digits:
+        top = y + int(10 * unit)
+        area = pygame.Rect(x, top, width, footer_text.rect.top - 8 - top)
+        bars, caption, thumbnails = _plan_digits(result.digits[state.selected], len(result.digits), fonts, unit, area)
+        texts.append(caption)
+        fits = fits and bool(thumbnails) and bool(bars)
+    texts.append(footer_text)
+    fits = fits and all(rect.contains(placed.rect) for placed in texts)
+    selected = state.selected if result is not None and len(result.digits) > 1 else -1
+    return PanelPlan(tuple(texts), bars, thumbnails, selected, fits)
+
+
+def _plan_digits(digit, count, fonts, unit, area):
+    """The probability bars of `digit`, then a caption and `count` model inputs, in `area`:
+    (bars, caption, thumbnails). Thumbnails is () when they cannot be MIN_THUMBNAIL wide."""
+    style = STYLES["caption"]
+    caption_font = fonts.get(style.size * unit)
+    caption_height = caption_font.get_linesize() + 4
+    max_side = THUMBNAIL * unit
+
+    def bars_height(row):
+        return 10 * row + 8 if row else 0
+
+    def side_for(row):
+        return thumbnail_grid(count, area.width, area.height - bars_height(row) - caption_height,
+                              max_side, THUMBNAIL_GAP)[1]
+
+    bar_row = max(MIN_BAR_ROW, BAR_ROW * unit)
+    wanted = min(max_side, COMFORTABLE_THUMBNAIL)
+    if side_for(bar_row) < wanted:  # thinner bars make room for the inputs
+        room = area.height - caption_height - grid_height(count, area.width, wanted, THUMBNAIL_GAP)
+        bar_row = max(MIN_BAR_ROW, min(bar_row, (room - 8) / 10))
+    if side_for(bar_row) < MIN_THUMBNAIL:  # no room for the bars
+        bar_row = 0
+    bar_row = int(bar_row)
+    bars = _plan_bars(digit, fonts, unit, pygame.Rect(area.x, area.y, area.width, 10 * bar_row)) if bar_row else ()
+    y = area.y + bars_height(bar_row)
+    caption = PlacedText("what the model sees", caption_font, style.colour,
+                         _text_rect(caption_font, "what the model sees", topleft=(area.x, y)))
+    y += caption_height
+    columns, side = thumbnail_grid(count, area.width, area.bottom - y, max_side, THUMBNAIL_GAP)
+    if side < MIN_THUMBNAIL:
+        return bars, caption, ()
+    thumbnails = tuple(pygame.Rect(area.x + (index % columns) * (side + THUMBNAIL_GAP),
+                                   y + (index // columns) * (side + THUMBNAIL_GAP), side, side)
+                       for index in range(count))
+    return bars, caption, thumbnails
+
+
+def _plan_bars(digit, fonts, unit, area) -> tuple[PlacedBar, ...]:
+    """One row per digit 0-9 in `area`: the digit, its bar, its probability."""
+    row = area.height // 10
+    font = fonts.get(min(13 * unit, row * 0.8))
+    label_width = font.size("0")[0] + 8
+    value_width = font.size("100%")[0] + 6
+    inset = max(1, row // 6)
+    bars = []
+    for value, probability in enumerate(digit.probabilities):
+        middle = area.y + value * row + row // 2
+        percent = f"{probability:.0%}"
+        bars.append(PlacedBar(
+            PlacedText(str(value), font, TEXT, _text_rect(font, str(value), midleft=(area.x, middle))),
+            PlacedText(percent, font, MUTED, _text_rect(font, percent, midright=(area.right, middle))),
+            pygame.Rect(area.x + label_width, middle - row // 2 + inset, area.width - label_width - value_width,
+                        row - 2 * inset),
+            float(probability), value == digit.digit))
+    return tuple(bars)
+
+
+def _text_rect(font, text, **anchor) -> pygame.Rect:
+    rect = pygame.Rect((0, 0), font.size(text))
+    for name, position in anchor.items():
+        setattr(rect, name, position)
     return rect
 
 
-def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> None:
+def thumbnail_grid(count: int, width: float, height: float, max_side: float, gap: int) -> tuple[int, int]:
+    """(columns, side) of the largest squares, at most max_side, that lay `count` model inputs
+    out in rows within width x height; with equal sides, fewer rows."""
+    best_columns, best_side = 1, 0
+    for columns in range(1, max(1, count) + 1):
+        rows = -(-count // columns)
+        side = min(max_side, (width - gap * (columns - 1)) / columns, (height - gap * (rows - 1)) / rows)
+        if int(side) >= best_side:
+            best_columns, best_side = columns, int(side)
+    return best_columns, max(0, best_side)
+
+
+def grid_height(count: int, width: float, side: float, gap: int) -> float:
+    """Height of `count` squares of `side` laid out in rows within `width`."""
+    columns = max(1, min(count, int((width + gap) // (side + gap))))
+    rows = -(-count // columns)
+    return rows * side + (rows - 1) * gap
+
+
+def fit_font(fonts: Fonts, text: str, size: float, bold: bool, width: int) -> pygame.font.Font:
+    """The font of at most `size` in which `text` fits in one line of `width` pixels."""
+    font = fonts.get(size, bold)
+    measured = font.size(text)[0]
+    if measured <= width:
+        return font
+    size = int(size * width / measured)
+    while size > 6 and fonts.get(size, bold).size(text)[0] > width:
+        size -= 1
+    return fonts.get(size, bold)
+
+
+def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> PanelPlan:
     """The side panel: the number read, confidence, probability bars, model inputs, status."""
     pygame.draw.rect(screen, PANEL, rect, border_radius=10)
-    x, y, width = rect.x + 16, rect.y + 12, rect.width - 32
-    unit = max(0.6, min(1.0, rect.height / 588))  # shrink with short windows
-    blit_text(screen, fonts.get(15 * unit, True), "digitpad", MUTED, (x, y))
-    y += int(28 * unit)
-    result = state.result
-    if state.message:
-        colour = ERROR if state.message_is_error else ACCENT
-        for line in wrap(state.message, fonts.get(13 * unit), width)[:4]:
-            blit_text(screen, fonts.get(13 * unit), line, colour, (x, y))
-            y += int(18 * unit)
-        y += int(6 * unit)
-    if not state.model_ready:
-        blit_text(screen, fonts.get(28 * unit, True), "loading…", MUTED, (x, y))
-        return
-    if not result.digits:
-        blit_text(screen, fonts.get(30 * unit, True), "Draw a digit", TEXT, (x, y))
-        blit_text(screen, fonts.get(14 * unit), "or a whole number, left to right", MUTED, (x, y + int(42 * unit)))
-        y += int(80 * unit)
-    else:
-        if result.sure:
-            big = fonts.get(min(80 * unit, width / max(1, len(result.text)) * 1.6), True)
-            blit_text(screen, big, result.text, TEXT, (x, y))
-            y += big.get_height()
-            blit_text(screen, fonts.get(15 * unit), f"{result.confidence:.0%} sure", ACCENT, (x, y))
-        else:
-            heading = fonts.get(36 * unit, True)
-            blit_text(screen, heading, "not sure", WARNING, (x, y + int(10 * unit)))
-            y += int(10 * unit) + heading.get_height() + int(10 * unit)
-            guess = ("too much ink for a number" if result.scribble
-                     else f"best guess: {result.text}  ({result.confidence:.0%})")
-            blit_text(screen, fonts.get(17 * unit), guess, TEXT, (x, y))
-        y += int(36 * unit)
-        if len(result.digits) > 1:
-            caption = f"digit {state.selected + 1} of {len(result.digits)}  (Tab: next)"
-            blit_text(screen, fonts.get(12 * unit), caption, MUTED, (x, y - int(14 * unit)))
-            y += int(6 * unit)
-        y = draw_probabilities(screen, fonts, result.digits[state.selected], x, y, width, unit)
-        y = draw_inputs(screen, fonts, result.digits, state.selected, x, y + int(8 * unit), width, unit)
-    footer = f"brush {state.brush:.0f}px{'  eraser' if state.erasing else ''}   F1 help"
-    blit_text(screen, fonts.get(13 * unit), footer, MUTED, (x, rect.bottom - 10), anchor="bottomleft")
+    plan = plan_panel(state, fonts, rect)
+    clip = screen.get_clip()
+    screen.set_clip(rect)  # whatever happens, nothing is drawn outside the panel
+    try:
+        for placed in plan.texts:
+            screen.blit(placed.font.render(placed.text, True, placed.colour), placed.rect)
+        for bar in plan.bars:
+            for placed in (bar.label, bar.value):
+                screen.blit(placed.font.render(placed.text, True, placed.colour), placed.rect)
+            radius = min(3, bar.track.height // 2)
+            pygame.draw.rect(screen, BAR, bar.track, border_radius=radius)
+            filled = bar.track.copy()
+            filled.width = max(0, int(bar.track.width * bar.fraction))
+            if filled.width:
+                pygame.draw.rect(screen, ACCENT if bar.best else MUTED, filled, border_radius=radius)
+        digits = state.result.digits if plan.thumbnails else ()
+        for index, (square, digit) in enumerate(zip(plan.thumbnails, digits, strict=True)):
+            screen.blit(digit_surface(digit.image, square.width), square)
+            pygame.draw.rect(screen, ACCENT if index == plan.selected else BAR, square.inflate(4, 4), 2)
+    finally:
+        screen.set_clip(clip)
+    return plan
 
 
-def draw_probabilities(screen, fonts, digit, x, y, width, unit) -> int:
-    row = max(12, int(20 * unit))
-    label_font = fonts.get(13 * unit)
-    for value, probability in enumerate(digit.probabilities):
-        top = y + value * row
-        blit_text(screen, label_font, str(value), TEXT, (x, top + row // 2), anchor="midleft")
-        bar = pygame.Rect(x + 20, top + 3, width - 70, row - 6)
-        pygame.draw.rect(screen, BAR, bar, border_radius=3)
-        filled = bar.copy()
-        filled.width = max(0, int(bar.width * probability))
-        if filled.width:
-            pygame.draw.rect(screen, ACCENT if value == digit.digit else MUTED, filled, border_radius=3)
-        blit_text(screen, label_font, f"{probability:.0%}", MUTED, (x + width, top + row // 2), anchor="midright")
-    return y + 10 * row
+class PanelPainter:
+    """Draws the panel into a picture of its own when what it shows changes, and just copies
+    that picture to the screen on other frames (drawing it afresh costs milliseconds)."""
+
+    def __init__(self, fonts: Fonts):
+        self.fonts = fonts
+        self.key = None
+        self.result = None  # held so that id(result) in the key stays unique
+        self.surface = None
+
+    def draw(self, screen, rect: pygame.Rect, state) -> None:
+        result = state.result if state.model_state == READY else None
+        key = (tuple(panel_lines(state)), panel_footer(state), rect.size, state.selected, id(result))
+        if key != self.key:
+            surface = pygame.Surface(rect.size)
+            surface.fill(BACKGROUND)
+            draw_panel(surface, self.fonts, pygame.Rect((0, 0), rect.size), state)
+            self.key, self.result, self.surface = key, result, surface
+        screen.blit(self.surface, rect.topleft)
 
 
-def draw_inputs(screen, fonts, digits, selected, x, y, width, unit) -> int:
-    blit_text(screen, fonts.get(12 * unit), "what the model sees", MUTED, (x, y))
-    y += int(18 * unit)
-    side = int(max(20, min(56 * unit, (width - 6 * (len(digits) - 1)) / max(1, len(digits)))))
-    for index, digit in enumerate(digits[: max(1, width // (side + 6))]):
-        left = x + index * (side + 6)
-        screen.blit(digit_surface(digit.image, side), (left, y))
-        colour = ACCENT if index == selected and len(digits) > 1 else BAR
-        pygame.draw.rect(screen, colour, pygame.Rect(left - 2, y - 2, side + 4, side + 4), 2)
-    return y + side + 8
+HELP_SIZE = 15  # font size of the key help, when it fits ...
+MIN_HELP_SIZE = 11  # ... over the canvas; else it covers the whole window
 
 
-def draw_help(screen, fonts: Fonts, rect: pygame.Rect) -> None:
-    overlay = pygame.Surface(rect.size, pygame.SRCALPHA)
-    overlay.fill((10, 12, 16, 225))
-    screen.blit(overlay, rect.topleft)
-    font = fonts.get(15)
-    y = rect.y + 24
-    blit_text(screen, fonts.get(20, True), "Keys", TEXT, (rect.x + 24, y))
-    y += 36
+def plan_help(fonts: Fonts, canvas: pygame.Rect, window: pygame.Rect) -> tuple[pygame.Rect, list[PlacedText]]:
+    """Where the key help goes: (the area it covers, its text). Over the canvas when it fits
+    there at MIN_HELP_SIZE or more; else over the whole window, at the size that fits."""
+    for area, smallest in ((canvas, MIN_HELP_SIZE), (window, 6)):
+        for size in range(HELP_SIZE, smallest - 1, -1):
+            texts, needed = _help_at(fonts, area, size)
+            if area.contains(needed):
+                return area, texts
+    return window, texts
+
+
+def _help_at(fonts, area, size) -> tuple[list[PlacedText], pygame.Rect]:
+    """The help's text at one font size, and the room it needs (its text and margins)."""
+    font, heading = fonts.get(size), fonts.get(size * 4 / 3, True)
+    margin, gap, row = int(size * 1.6), int(size * 1.2), int(size * 1.6)
+    x, y = area.x + margin, area.y + margin
+    texts = [PlacedText("Keys", heading, TEXT, _text_rect(heading, "Keys", topleft=(x, y)))]
+    y += int(heading.get_linesize() * 1.5)
+    actions_x = x + max(font.size(keys)[0] for keys, _ in HELP_LINES) + gap
     for keys, action in HELP_LINES:
-        blit_text(screen, font, keys, ACCENT, (rect.x + 24, y))
-        blit_text(screen, font, action, TEXT, (rect.x + 24 + int(rect.width * 0.45), y))
-        y += 24
+        texts.append(PlacedText(keys, font, ACCENT, _text_rect(font, keys, topleft=(x, y))))
+        texts.append(PlacedText(action, font, TEXT, _text_rect(font, action, topleft=(actions_x, y))))
+        y += row
+    needed = texts[0].rect.unionall([placed.rect for placed in texts]).inflate(2 * margin, 2 * margin)
+    return texts, needed
+
+
+def draw_help(screen, fonts: Fonts, canvas: pygame.Rect) -> None:
+    area, texts = plan_help(fonts, canvas, screen.get_rect())
+    overlay = pygame.Surface(area.size, pygame.SRCALPHA)
+    overlay.fill((10, 12, 16, 235))
+    screen.blit(overlay, area.topleft)
+    for placed in texts:
+        screen.blit(placed.font.render(placed.text, True, placed.colour), placed.rect)
 
 
 def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
+    r"""Lines of text, each at most `width` pixels wide in `font`, broken at spaces; a word
+    longer than a line (a path) is broken after a / or \ where one fits, else anywhere."""
     lines, line = [], ""
     for word in text.split():
-        candidate = f"{line} {word}".strip()
-        if font.size(candidate)[0] <= width or not line:
+        candidate = f"{line} {word}" if line else word
+        if font.size(candidate)[0] <= width:
             line = candidate
-        else:
+            continue
+        if line:
             lines.append(line)
-            line = word
+        line = word
+        while font.size(line)[0] > width and len(line) > 1:
+            cut = _break_point(line, font, width)
+            lines.append(line[:cut])
+            line = line[cut:]
     if line:
         lines.append(line)
     return lines
+
+
+def _break_point(word: str, font: pygame.font.Font, width: int) -> int:
+    """How many characters of an over-long word go on this line: up to the last path
+    separator that fits, else as many characters as fit (always at least one)."""
+    fitting = 1
+    while fitting < len(word) and font.size(word[: fitting + 1])[0] <= width:
+        fitting += 1
+    separator = max(word.rfind("/", 0, fitting), word.rfind("\\", 0, fitting))
+    return separator + 1 if separator > 0 else fitting

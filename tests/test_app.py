@@ -5,14 +5,29 @@ import numpy as np
 import pygame
 import pytest
 
-from digitpad import pen_digits
+from digitpad import pen_digits, view
 from digitpad.drawing import Stroke
 from digitpad.replay import draw_strokes, key_event, stroke_events
+from digitpad.settings import WindowSettings
 from tests.conftest import balanced_sample
 
 CTRL = pygame.KMOD_LCTRL
 SEVEN = [Stroke(((150, 130), (400, 130), (260, 460)), 24.0)]
 ONE = [Stroke(((300, 100), (290, 460)), 24.0)]
+DOT = [Stroke(((280, 280),), 24.0)]
+SIZES = [WindowSettings().initial_size, WindowSettings().min_size]
+
+
+def ones(count):
+    """count upright 1s side by side across the canvas."""
+    step = 520 / count
+    middles = [20 + step * (index + 0.5) for index in range(count)]
+    return [Stroke(((x, 150), (x - 5, 420)), 16.0) for x in middles]
+
+
+def resize(app, size):
+    pygame.display.set_mode(size, pygame.RESIZABLE)
+    app.handle_event(pygame.event.Event(pygame.VIDEORESIZE, w=size[0], h=size[1], size=size))
 
 
 def pen_strokes(digit, condition="normal"):
@@ -251,21 +266,75 @@ def test_frame_renders_every_state(app):
     assert app.screen.get_at(app.canvas_rect.move(260, 130).topleft)[:3] != (0, 0, 0)
 
 
-def test_missing_model_shows_a_message_and_drawing_still_works(user_home, tmp_path, capsys):
-    from digitpad.app import App
+def long_path(folder):
+    """A model path far longer than the panel is wide."""
+    return folder.joinpath(*[f"a-folder-with-a-long-name-{index}" for index in range(6)], "missing.tflite")
 
-    application = App(model_file=tmp_path / "missing.tflite", user_dir=user_home)
+
+@pytest.mark.parametrize("content, problem", [(None, "model file not found"), (b"", "is damaged"),
+                                              (b"not a model at all", "is damaged")])
+def test_a_bad_model_file_falls_back_to_the_bundled_model(user_home, tmp_path, capsys, content, problem):
+    from digitpad.app import App
+    from digitpad.resources import model_path
+
+    path = long_path(tmp_path)
+    if content is not None:
+        path.parent.mkdir(parents=True)
+        path.write_bytes(content)
+    application = App(model_file=path, user_dir=user_home)
     try:
         application.flush()
-        assert not application.model_ready and application.message_is_error
-        assert "model file not found" in application.message
-        assert "model file not found" in capsys.readouterr().err
+        assert application.model_state == view.READY and application.recognizer.model.path == model_path()
+        notice = application.model_notice
+        assert application.model_notice_is_error and problem in notice and str(path) in notice
+        assert notice.endswith("using the bundled model.") and "Reinstall" not in notice
+        assert notice in capsys.readouterr().err
+        draw_strokes(application, SEVEN)
+        application.flush()
+        assert application.result.text == "7"
+    finally:
+        application.close()
+
+
+@pytest.mark.parametrize("requested", [True, False])
+def test_without_a_usable_model_the_window_says_it_cannot_recognise(user_home, tmp_path, capsys, monkeypatch,
+                                                                     requested):
+    import digitpad.app
+    from digitpad.app import App
+
+    bundled = tmp_path / "bundled" / "digitpad.tflite"
+    monkeypatch.setattr(digitpad.app, "model_path", lambda: bundled)
+    path = long_path(tmp_path)
+    application = App(model_file=path if requested else None, user_dir=user_home)
+    try:
+        application.flush()
+        assert application.model_state == view.FAILED and not application.model_ready
+        notice = application.model_notice
+        assert f"model file not found: {bundled}" in notice and notice.endswith("Reinstall digitpad.")
+        assert (str(path) in notice) is requested
+        assert notice in capsys.readouterr().err
+        lines = [line.text for line in view.panel_lines(application)]
+        assert "cannot recognise" in lines and "loading…" not in lines and notice in lines
         draw_strokes(application, SEVEN)
         application.flush()
         application.draw()
         assert application.result.text == "" and len(application.drawing.strokes) == 1
+        for size in SIZES:
+            resize(application, size)
+            plan = view.plan_panel(application, application.fonts, application.layout.panel)
+            assert plan.fits and all(application.layout.panel.contains(text.rect) for text in plan.texts)
+            assert notice.replace(" ", "") in plan.text().replace("\n", "").replace(" ", "")  # whole
     finally:
         application.close()
+
+
+def test_the_panel_says_loading_until_the_model_is_there(app):
+    app.model_loaded.clear()
+    try:
+        assert app.model_state == view.LOADING
+        assert [line.text for line in view.panel_lines(app)][-1] == "loading…"
+    finally:
+        app.model_loaded.set()
 
 
 @pytest.mark.parametrize("user_model_works", [True, False])
@@ -281,6 +350,82 @@ def test_users_fine_tuned_model_is_preferred(user_home, user_model_works):
         application.flush()
         assert application.model_ready
         assert application.recognizer.model.path == (user_model if user_model_works else model_path())
-        assert ("fine-tuned" in application.message) and application.message_is_error is (not user_model_works)
+        assert "fine-tuned" in application.model_notice
+        assert application.model_notice_is_error is (not user_model_works)
     finally:
         application.close()
+
+
+def panel_texts(app):
+    return [line.text for line in view.panel_lines(app)]
+
+
+@pytest.mark.parametrize("size", SIZES)
+@pytest.mark.parametrize("count", [8, 12])
+def test_long_numbers_and_all_their_inputs_fit_the_panel(app, size, count):
+    resize(app, size)
+    draw_strokes(app, ones(count))
+    app.flush()
+    assert app.result.text == "1" * count and app.result.sure
+    panel = app.layout.panel
+    plan = view.plan_panel(app, app.fonts, panel)
+    number = next(text for text in plan.texts if text.text == "1" * count)
+    assert plan.fits and panel.contains(number.rect)
+    assert len(plan.thumbnails) == count and all(panel.contains(square) for square in plan.thumbnails)
+    app.handle_event(key_event(pygame.K_LEFT))  # the last digit's input is highlighted
+    assert view.plan_panel(app, app.fonts, panel).selected == count - 1
+    app.draw()
+
+
+def test_more_than_twelve_digits_says_too_many_digits(app):
+    draw_strokes(app, ones(13))
+    app.flush()
+    limit = app.settings.recognition.max_digits
+    assert app.result.doubt == f"too many digits: at most {limit}" and not app.result.sure
+    texts = panel_texts(app)
+    assert f"too many digits: at most {limit}" in texts and not any("too much ink" in text for text in texts)
+    assert f"digit 1 of the first {limit}  (Tab: next)" in texts
+
+
+def test_a_dot_is_not_sure_and_says_why(app):
+    draw_strokes(app, DOT)
+    app.flush()
+    assert not app.result.sure and app.result.digits[0].doubt == "just a dot"
+    assert panel_texts(app)[1:4] == ["not sure", f"best guess: {app.result.text}  ({app.result.confidence:.0%})",
+                                     "just a dot"]
+
+
+def test_an_unsure_digit_always_says_why(app):
+    draw_strokes(app, [Stroke(points, 24.0) for points in SCRIBBLES["tangle"]])
+    app.flush()
+    assert not app.result.sure and app.result.doubt
+    assert app.result.doubt in panel_texts(app)
+
+
+def count_files(folder):
+    return len(list(folder.glob("drawing-*"))) if folder.exists() else 0
+
+
+CHANGES = {  # each leaves a drawing to save; "clear and undo" brings the same strokes back
+    "stroke": [ONE],
+    "undo": [key_event(pygame.K_z, CTRL)],
+    "clear and undo": [key_event(pygame.K_c), key_event(pygame.K_z, CTRL)],
+}
+
+
+@pytest.mark.parametrize("change", list(CHANGES))
+def test_saving_an_unchanged_drawing_again_writes_nothing(app, user_home, change):
+    drawings = user_home / "drawings"
+    draw_strokes(app, SEVEN + [Stroke(((450, 100), (450, 460)), 24.0)])
+    first = app.save()
+    assert count_files(drawings) == 2
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    assert count_files(drawings) == 2 and not app.message_is_error
+    assert app.message == f"Already saved as {first.name} in {first.parent}"
+    for step in CHANGES[change]:
+        if isinstance(step, list):
+            draw_strokes(app, step)
+        else:
+            app.handle_event(step)
+    second = app.save()
+    assert second != first and count_files(drawings) == 4 and app.message.startswith("Saved")

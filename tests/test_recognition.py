@@ -45,11 +45,72 @@ def test_a_blob_of_ink_is_not_a_digit():
     assert result.digits and not result.sure
 
 
-def test_too_many_pieces_is_a_scribble():
+@pytest.mark.parametrize("count, too_many", [(3, False), (4, True), (8, True)])
+def test_too_many_pieces_say_too_many_digits(count, too_many):
     recognizer = Recognizer(FixedModel(confident(1, 0.99)), RecognitionSettings(max_digits=3))
-    strokes = [Stroke(((40 + 60 * i, 200), (40 + 60 * i, 300)), 10.0) for i in range(8)]
+    strokes = [Stroke(((40 + 60 * i, 200), (40 + 60 * i, 300)), 10.0) for i in range(count)]
     result = recognizer.recognise_strokes(strokes, 560)
-    assert result.scribble and not result.sure and len(result.digits) == 3
+    assert result.scribble is too_many and result.sure is not too_many and len(result.digits) == min(count, 3)
+    assert result.doubt == ("too many digits: at most 3" if too_many else "")
+    assert result.to_json()["doubt"] == result.doubt
+
+
+def tangle(seed, count=60):
+    return tuple(map(tuple, np.random.default_rng(seed).uniform(60, 500, size=(count, 2))))
+
+
+def loop(centre_x, centre_y, radius):
+    angles = np.linspace(0, 2 * np.pi, 60)
+    return Stroke(tuple(zip(centre_x + radius * np.cos(angles), centre_y + radius * np.sin(angles), strict=True)), 12.0)
+
+
+CHAIN_OF_LOOPS = [loop(280, 100 + 70 * i, 40) for i in range(5)]  # one piece, five holes, thin ink
+ZIGZAG = [Stroke(tuple((100 + 30 * (i % 2) + 12 * i, 100 + 360 * (i % 2)) for i in range(30)), 12.0)]
+TINY_SEVEN = [Stroke(((270, 270), (290, 270), (278, 295)), 6.0)]  # 25 canvas pixels tall
+
+
+@pytest.mark.parametrize("strokes, doubt", [
+    ([Stroke(((280, 280),), 24.0)], "just a dot"),  # a click
+    ([Stroke(((280, 280),), 64.0)], "just a dot"),  # with the largest brush
+    (TINY_SEVEN, "too small to read"),
+    ([Stroke(tangle(5, 12), 12.0)], "scribble: strokes too long"),
+    (CHAIN_OF_LOOPS, "scribble: too many holes"),
+    (ZIGZAG, "too much ink"),
+    ([Stroke(((200, 200), (360, 200), (360, 360), (200, 360), (200, 200)), 200.0)], "solid patch, not strokes"),
+    (SEVEN, ""),
+])
+def test_each_doubt_is_named(strokes, doubt):
+    recognizer = Recognizer(FixedModel(confident(7, 0.99)))
+    result = recognizer.recognise_strokes(strokes, 560)
+    assert result.digits[0].doubt == doubt and result.doubt == doubt and result.sure is (doubt == "")
+
+
+def test_low_confidence_names_the_confidence():
+    recognizer = Recognizer(FixedModel(confident(7, 0.62)))
+    result = recognizer.recognise_strokes(SEVEN, 560)
+    assert result.digits[0].doubt == "low confidence (62%)" and not result.sure
+
+
+def test_the_first_doubtful_digit_of_a_number_is_named():
+    recognizer = Recognizer(FixedModel(confident(1, 0.99)))
+    strokes = [Stroke(((100, 100), (100, 400)), 20.0), Stroke(((300, 280),), 20.0)]
+    result = recognizer.recognise_strokes(strokes, 560)
+    assert [digit.doubt for digit in result.digits] == ["", "just a dot"]
+    assert result.doubt == "digit 2: just a dot"
+
+
+@pytest.mark.parametrize("fraction, small", [(0.06, False), (0.12, True)])
+def test_too_small_follows_the_setting(fraction, small):
+    recognizer = Recognizer(FixedModel(confident(7, 0.99)), RecognitionSettings(min_digit_size=fraction))
+    seven = [Stroke(((260, 260), (300, 260), (275, 300)), 6.0)]  # box about 0.09 of the canvas
+    assert (recognizer.recognise_strokes(seven, 560).doubt == "too small to read") is small
+
+
+def test_pictures_have_no_size_limit():
+    recognizer = Recognizer(FixedModel(confident(7, 0.99)))
+    picture = np.full((1000, 1000), 255, np.uint8)
+    picture[480:520, 490:498] = 0  # a 1 four percent of the picture tall
+    assert recognizer.recognise_picture(picture).sure
 
 
 def test_result_json_and_confidence_of_a_number():
@@ -62,7 +123,7 @@ def test_result_json_and_confidence_of_a_number():
 
 
 def test_result_defaults():
-    assert Result().digits == () and not Result().scribble
+    assert Result().digits == () and not Result().scribble and Result().doubt == ""
 
 
 class FailingModel:

@@ -58,3 +58,33 @@ def test_user_dir_override(monkeypatch, tmp_path):
     assert storage.default_user_dir() == tmp_path
     monkeypatch.delenv("DIGITPAD_HOME")
     assert storage.default_user_dir().name == "digitpad"
+
+
+@pytest.fixture
+def umask():
+    """Set the process's umask for one test; the old one comes back afterwards."""
+    previous = os.umask(0o022)
+    yield os.umask
+    os.umask(previous)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="permission bits are POSIX")
+@pytest.mark.parametrize("mask, mode", [(0o022, 0o644), (0o027, 0o640), (0o002, 0o664), (0o077, 0o600)])
+def test_saved_files_get_the_users_usual_permissions(tmp_path, umask, mask, mode):
+    umask(mask)
+    store = storage.UserStore(tmp_path)
+    png = store.save_drawing(np.zeros((8, 8), np.uint8), [], {"text": ""})
+    sample = store.save_sample(np.zeros((28, 28), np.float32), 4)
+    replaced = storage.atomic_write(tmp_path / "again.bin", b"one")
+    storage.atomic_write(replaced, b"two")
+    for path in (png, png.with_suffix(".json"), sample, replaced):
+        assert path.stat().st_mode & 0o777 == mode, path.name
+
+
+def test_temporary_names_never_reuse_an_existing_file(tmp_path, monkeypatch):
+    names = iter(["taken", "taken", "free"])
+    monkeypatch.setattr(storage.secrets, "token_hex", lambda _: next(names))
+    (tmp_path / ".file.bin.taken.tmp").write_bytes(b"someone else's")
+    storage.atomic_write(tmp_path / "file.bin", b"mine")
+    assert (tmp_path / ".file.bin.taken.tmp").read_bytes() == b"someone else's"
+    assert (tmp_path / "file.bin").read_bytes() == b"mine"
