@@ -1,0 +1,211 @@
+"""The stroke model: a small 1-D CNN reading a digit's pen path (digitpad/stroke_features.py).
+
+The 28x28 image forgets the order and direction of the strokes; this model reads them. It is
+trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mouse user would
+(training/pen_render.mouse_strokes: slant, rotation, stretch, size, place, 60-125 Hz reports
+at uneven speed, whole pixels, jitter), plus a share drawn with the tablet's own points after
+the same slant, rotation and stretch. The pool of augmented copies is drawn once per run.
+
+    python -m training.stroke_model --output model/digitpad-strokes.tflite      # all pen digits
+    python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
+
+The LiteRT file takes (1, 64, 5) float32 sequences and gives (1, 10) float32 probabilities
+(digitpad/stroke_reader.py runs it). Training takes a minute or two on two cores.
+"""
+
+import argparse
+import dataclasses
+import json
+import pathlib
+import sys
+import time
+
+import numpy as np
+
+from digitpad import pen_digits
+from digitpad.drawing import Stroke
+from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
+from training import pen_render
+
+REPO = pathlib.Path(__file__).resolve().parent.parent
+PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
+CANVAS_SIZE = 560  # the app's canvas side (CanvasSettings.canvas_size): the mouse's pixel grid
+
+
+@dataclasses.dataclass(frozen=True)
+class StrokeTrainingSettings:
+    copies: int = 8  # augmented drawings of each training digit, drawn once per run
+    as_written_share: float = 0.2  # share of copies with the tablet's points (slant etc. only), not mouse-like
+    epochs: int = 5  # passes over the pool
+    batch_size: int = 128  # sequences per gradient step
+    learning_rate: float = 3e-3  # peak of the warm-up + cosine schedule
+    warmup_epochs: float = 1.0  # linear warm-up, in epochs
+    dropout: float = 0.3  # before each dense layer
+    widths: tuple[int, int, int] = (32, 64, 96)  # channels of the three conv blocks
+    hidden: int = 128  # units of the hidden dense layer
+    seed: int = 0  # seeds the augmentation, the shuffling and the weights
+    precision: str = "float32"  # or "mixed_bfloat16" (the exported model is float32 either way)
+
+
+PEN_AUGMENT = pen_render.PenAugmentSettings()  # the mouse-like drawing of training/pen_render.py, as is
+
+
+def augmented_strokes(digit: pen_digits.PenDigit, rng: np.random.Generator, as_written: bool,
+                      settings: pen_render.PenAugmentSettings = PEN_AUGMENT) -> list[Stroke]:
+    """One augmented drawing of a pen digit: as a mouse would report it on the canvas
+    (pen_render.mouse_strokes), or, when as_written, the tablet's own points after the same
+    random slant, rotation and stretch (pen_render.random_linear)."""
+    if not as_written:
+        return pen_render.mouse_strokes(digit, rng, settings, CANVAS_SIZE)
+    matrix = pen_render.random_linear(rng, settings)
+    return [Stroke(tuple(map(tuple, stroke @ matrix.T)), 24.0) for stroke in digit.strokes]
+
+
+def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray, np.ndarray]:
+    """`copies` augmented drawings of each digit -> ((N, 64, 5) float32 sequences, (N,) int32 labels)."""
+    rng = np.random.default_rng(settings.seed)
+    count = len(digits) * settings.copies
+    sequences = np.empty((count, SEQUENCE_LENGTH, len(CHANNELS)), np.float32)
+    labels = np.empty(count, np.int32)
+    row = 0
+    for _ in range(settings.copies):
+        for digit in digits:
+            as_written = rng.random() < settings.as_written_share
+            sequences[row] = strokes_to_sequence(augmented_strokes(digit, rng, as_written))
+            labels[row] = digit.label
+            row += 1
+    return sequences, labels
+
+
+def build_stroke_model(widths=(32, 64, 96), hidden: int = 128, dropout: float = 0.3):
+    """(B, 64, 5) float32 -> (B, 10) probabilities: three conv blocks that halve the sequence,
+    then flattened (where along the path a feature lies matters: a 1's flag starts its path),
+    one hidden dense layer."""
+    import keras
+    from keras import layers
+
+    inputs = keras.Input((SEQUENCE_LENGTH, len(CHANNELS)), name="sequence")
+    x = inputs
+    for width, kernel in zip(widths, (5, 3, 3), strict=True):
+        for _ in range(2):
+            x = layers.Conv1D(width, kernel, padding="same", use_bias=False)(x)
+            x = layers.BatchNormalization()(x)
+            x = layers.ReLU()(x)
+        x = layers.MaxPooling1D(2)(x)
+    x = layers.Flatten()(x)
+    x = layers.Dropout(dropout)(x)
+    x = layers.Dense(hidden, activation="relu")(x)
+    x = layers.Dropout(dropout)(x)
+    x = layers.Dense(10)(x)
+    outputs = layers.Activation("softmax", dtype="float32", name="probabilities")(x)
+    return keras.Model(inputs, outputs, name="digitpad_strokes")
+
+
+def fit(sequences: np.ndarray, labels: np.ndarray, settings: StrokeTrainingSettings, verbose: int = 2):
+    """Train a new stroke model on (N, 64, 5) sequences, (N,) labels -> the Keras model (float32 weights)."""
+    import keras
+
+    keras.utils.set_random_seed(settings.seed)
+    keras.mixed_precision.set_global_policy(settings.precision)
+    model = build_stroke_model(settings.widths, settings.hidden, settings.dropout)
+    steps_per_epoch = int(np.ceil(len(labels) / settings.batch_size))
+    total = steps_per_epoch * settings.epochs
+    warmup = int(settings.warmup_epochs * steps_per_epoch)
+    schedule = keras.optimizers.schedules.CosineDecay(
+        settings.learning_rate / 10, max(1, total - warmup), warmup_target=settings.learning_rate, warmup_steps=warmup)
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
+                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    model.fit(sequences, labels, batch_size=settings.batch_size, epochs=settings.epochs, shuffle=True,
+              verbose=verbose)
+    if settings.precision != "float32":  # the same weights in a float32 model, for export
+        keras.mixed_precision.set_global_policy("float32")
+        float_model = build_stroke_model(settings.widths, settings.hidden, settings.dropout)
+        float_model.set_weights([np.asarray(weight, np.float32) for weight in model.get_weights()])
+        model = float_model
+    return model
+
+
+def export_stroke_lite(model, path: pathlib.Path | str) -> pathlib.Path:
+    """Write a float32 Keras stroke model as a LiteRT file (as training/export.export_lite does)."""
+    import tensorflow as tf
+
+    path = pathlib.Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(tf.lite.TFLiteConverter.from_keras_model(model).convert())
+    return path
+
+
+def training_digits(pen_data: pathlib.Path | str = PEN_DIGITS, hold_out_fold: int | None = None):
+    """The pen digits to train on: all of them, or all but fold hold_out_fold (training/folds.py)."""
+    from training.folds import check_fold, digit_folds
+
+    digits = pen_digits.load(pen_data)
+    if hold_out_fold is None:
+        return digits
+    check_fold(hold_out_fold)
+    return [digit for digit, fold in zip(digits, digit_folds(pen_data), strict=True) if fold != hold_out_fold]
+
+
+def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str = PEN_DIGITS,
+                       hold_out_fold: int | None = None, settings: StrokeTrainingSettings = StrokeTrainingSettings(),
+                       verbose: int = 2) -> dict:
+    """Train the stroke model on the pen digits (all, or all but one fold), write its LiteRT file
+    to `output` and a JSON of figures beside it (<output stem>.json); returns the figures."""
+    output = pathlib.Path(output)
+    started = time.perf_counter()
+    digits = training_digits(pen_data, hold_out_fold)
+    sequences, labels = augmented_pool(digits, settings)
+    drawn = time.perf_counter()
+    model = fit(sequences, labels, settings, verbose)
+    fitted = time.perf_counter()
+    export_stroke_lite(model, output)
+    # accuracy on the training digits as written (no augmentation): a sanity check, not a score
+    plain = digits_to_sequences([pen_digits.to_strokes(d, pen_digits.CONDITIONS[0], CANVAS_SIZE) for d in digits])
+    from digitpad.stroke_reader import StrokeReader
+
+    seen = float(np.mean(StrokeReader(output).predict_sequences(plain).argmax(axis=1) == [d.label for d in digits]))
+    figures = {
+        "digits": len(digits), "hold_out_fold": hold_out_fold, "pool": int(len(labels)),
+        "parameters": int(model.count_params()), "training_digits_accuracy": round(seen, 5),
+        "seconds": {"augment": round(drawn - started, 1), "fit": round(fitted - drawn, 1),
+                    "total": round(time.perf_counter() - started, 1)},
+        "settings": dataclasses.asdict(settings),
+    }
+    output.with_suffix(".json").write_text(json.dumps(figures, indent=2) + "\n")
+    return figures
+
+
+def main(argv=None) -> int:
+    """Command line: train and export the stroke model."""
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--output", type=pathlib.Path, default=REPO / "model" / "digitpad-strokes.tflite")
+    parser.add_argument("--pen-digits", type=pathlib.Path, default=PEN_DIGITS)
+    parser.add_argument("--hold-out-fold", type=int, default=None, metavar="K",
+                        help="leave pen-digit fold K (training/folds.py) out of training")
+    parser.add_argument("--epochs", type=int, default=StrokeTrainingSettings.epochs)
+    parser.add_argument("--copies", type=int, default=StrokeTrainingSettings.copies)
+    parser.add_argument("--widths", type=int, nargs=3, default=None, help="channels of the three conv blocks")
+    parser.add_argument("--seed", type=int, default=StrokeTrainingSettings.seed)
+    parser.add_argument("--precision", choices=["auto", "float32", "mixed_bfloat16"], default="float32")
+    args = parser.parse_args(argv)
+    if args.epochs < 1 or args.copies < 1:
+        parser.error("--epochs and --copies must be at least 1")
+    if args.hold_out_fold is not None and args.hold_out_fold not in range(3):
+        parser.error("--hold-out-fold must be 0-2")
+    precision = args.precision
+    if precision == "auto":
+        from train_model import cpu_has_bfloat16
+
+        precision = "mixed_bfloat16" if cpu_has_bfloat16() else "float32"
+    settings = StrokeTrainingSettings(epochs=args.epochs, copies=args.copies, seed=args.seed, precision=precision)
+    if args.widths:
+        settings = dataclasses.replace(settings, widths=tuple(args.widths))
+    figures = train_stroke_model(args.output, args.pen_digits, args.hold_out_fold, settings)
+    print(f"wrote {args.output}: {figures['digits']} digits x {settings.copies} copies, "
+          f"{figures['seconds']['total']:.0f} s {figures['seconds']}; "
+          f"training digits as written {figures['training_digits_accuracy']:.2%}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
