@@ -322,6 +322,9 @@ class App:
     def teach(self, label: int) -> pathlib.Path | None:
         self.flush()
         digits = self.result.digits
+        if self.model_state == view.FAILED:
+            self._say("Nothing to teach: without a model nothing is read.", error=True)
+            return None
         if not digits:
             self._say("Draw a digit first, then press the right digit key to teach it.")
             return None

@@ -116,10 +116,11 @@ BAR_ROW = 20  # height of one probability bar's row at full size
 MIN_BAR_ROW = 10  # bars get no thinner than this; with less room they are left out
 THUMBNAIL = 56  # side of a model input at full size
 COMFORTABLE_THUMBNAIL = 28  # the bars shrink before the inputs get smaller than this (1:1)
-MIN_THUMBNAIL = 12  # below this the text is set smaller instead
+MIN_THUMBNAIL = 20  # below this the text is set smaller instead
 THUMBNAIL_GAP = 6
 START_UNIT = 0.8  # the text's scale in the smallest panels, before it shrinks to make room ...
 MIN_UNIT = 0.5  # ... down to this (13-point messages become 6.5 points)
+HEADING_SCALES = (1.0, 0.75, 0.55)  # headings and the number shrink this far before the rest
 
 
 @dataclasses.dataclass(frozen=True)
@@ -194,18 +195,21 @@ class PanelPlan:
 def plan_panel(state, fonts: Fonts, rect: pygame.Rect) -> PanelPlan:
     """Where everything in the panel goes: the largest text scale (at most what the panel's
     height suggests, at least MIN_UNIT) at which the text shows whole, the bars at least
-    MIN_BAR_ROW high and every model input at least MIN_THUMBNAIL wide. At MIN_UNIT the bars
-    give way if they must."""
+    MIN_BAR_ROW high and every model input at least MIN_THUMBNAIL wide; the headings and the
+    number shrink first (HEADING_SCALES). At MIN_UNIT the bars give way if they must."""
     lines, footer = panel_lines(state), panel_footer(state)
     unit = max(START_UNIT, min(1.0, rect.height / 588))  # shrink with short windows
     while True:
-        plan = _plan_at(lines, footer, state, fonts, rect, unit)
-        if plan.fits or unit <= MIN_UNIT:
+        for heading_scale in HEADING_SCALES:
+            plan = _plan_at(lines, footer, state, fonts, rect, unit, heading_scale)
+            if plan.fits:
+                return plan
+        if unit <= MIN_UNIT:
             return plan
         unit = max(MIN_UNIT, unit - 0.05)
 
 
-def _plan_at(lines, footer, state, fonts, rect, unit) -> PanelPlan:
+def _plan_at(lines, footer, state, fonts, rect, unit, heading_scale) -> PanelPlan:
     x, width = rect.x + PADDING, max(1, rect.width - 2 * PADDING)
     y = rect.y + 12
     texts = []
@@ -213,7 +217,7 @@ def _plan_at(lines, footer, state, fonts, rect, unit) -> PanelPlan:
         style = STYLES[line.style]
         y += int(style.space * unit) if texts else 0
         if style.fit:
-            font = fit_font(fonts, line.text, style.size * unit, style.bold, width)
+            font = fit_font(fonts, line.text, style.size * unit * heading_scale, style.bold, width)
             pieces = [line.text]
         else:
             font = fonts.get(style.size * unit, style.bold)
@@ -231,7 +235,7 @@ def _plan_at(lines, footer, state, fonts, rect, unit) -> PanelPlan:
         area = pygame.Rect(x, top, width, footer_text.rect.top - 8 - top)
         bars, caption, thumbnails = _plan_digits(result.digits[state.selected], len(result.digits), fonts, unit, area)
         texts.append(caption)
-        fits = fits and bool(thumbnails) and bool(bars)
+        fits = fits and bool(bars) and bool(thumbnails) and thumbnails[0].width >= MIN_THUMBNAIL
     texts.append(footer_text)
     fits = fits and all(rect.contains(placed.rect) for placed in texts)
     selected = state.selected if result is not None and len(result.digits) > 1 else -1
@@ -240,7 +244,8 @@ def _plan_at(lines, footer, state, fonts, rect, unit) -> PanelPlan:
 
 def _plan_digits(digit, count, fonts, unit, area):
     """The probability bars of `digit`, then a caption and `count` model inputs, in `area`:
-    (bars, caption, thumbnails). Thumbnails is () when they cannot be MIN_THUMBNAIL wide."""
+    (bars, caption, thumbnails). The bars are left out, (), when the inputs would be narrower
+    than MIN_THUMBNAIL with them; the inputs, when not even a pixel is left for them."""
     style = STYLES["caption"]
     caption_font = fonts.get(style.size * unit)
     caption_height = caption_font.get_linesize() + 4
@@ -267,7 +272,7 @@ def _plan_digits(digit, count, fonts, unit, area):
                          _text_rect(caption_font, "what the model sees", topleft=(area.x, y)))
     y += caption_height
     columns, side = thumbnail_grid(count, area.width, area.bottom - y, max_side, THUMBNAIL_GAP)
-    if side < MIN_THUMBNAIL:
+    if side < 1:
         return bars, caption, ()
     thumbnails = tuple(pygame.Rect(area.x + (index % columns) * (side + THUMBNAIL_GAP),
                                    y + (index // columns) * (side + THUMBNAIL_GAP), side, side)
@@ -415,7 +420,7 @@ def _help_at(fonts, area, size) -> tuple[list[PlacedText], pygame.Rect]:
 def draw_help(screen, fonts: Fonts, canvas: pygame.Rect) -> None:
     area, texts = plan_help(fonts, canvas, screen.get_rect())
     overlay = pygame.Surface(area.size, pygame.SRCALPHA)
-    overlay.fill((10, 12, 16, 235))
+    overlay.fill((10, 12, 16, 225 if area == canvas else 250))  # over the panel: hide its text
     screen.blit(overlay, area.topleft)
     for placed in texts:
         screen.blit(placed.font.render(placed.text, True, placed.colour), placed.rect)
@@ -423,7 +428,8 @@ def draw_help(screen, fonts: Fonts, canvas: pygame.Rect) -> None:
 
 def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
     r"""Lines of text, each at most `width` pixels wide in `font`, broken at spaces; a word
-    longer than a line (a path) is broken after a / or \ where one fits, else anywhere."""
+    longer than a line (a path) is broken after a / or \ where one fits, else after a - or _
+    (a file name), else anywhere."""
     lines, line = [], ""
     for word in text.split():
         candidate = f"{line} {word}" if line else word
@@ -444,9 +450,12 @@ def wrap(text: str, font: pygame.font.Font, width: int) -> list[str]:
 
 def _break_point(word: str, font: pygame.font.Font, width: int) -> int:
     """How many characters of an over-long word go on this line: up to the last path
-    separator that fits, else as many characters as fit (always at least one)."""
+    separator that fits, else the last - or _, else as many characters as fit (at least one)."""
     fitting = 1
     while fitting < len(word) and font.size(word[: fitting + 1])[0] <= width:
         fitting += 1
-    separator = max(word.rfind("/", 0, fitting), word.rfind("\\", 0, fitting))
-    return separator + 1 if separator > 0 else fitting
+    for separators in ("/\\", "-_"):
+        last = max(word.rfind(separator, 0, fitting) for separator in separators)
+        if last > 0:
+            return last + 1
+    return fitting

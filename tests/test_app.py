@@ -319,6 +319,8 @@ def test_without_a_usable_model_the_window_says_it_cannot_recognise(user_home, t
         application.flush()
         application.draw()
         assert application.result.text == "" and len(application.drawing.strokes) == 1
+        application.handle_event(key_event(pygame.K_3))
+        assert application.message_is_error and "without a model" in application.message
         for size in SIZES:
             resize(application, size)
             plan = view.plan_panel(application, application.fonts, application.layout.panel)

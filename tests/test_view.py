@@ -74,6 +74,12 @@ def test_long_paths_break_after_a_separator(fonts):
         assert len(lines) > 1 and all(line.endswith(separator) for line in lines[:-1])
 
 
+def test_file_names_break_after_a_dash(fonts):
+    font = fonts.get(13)
+    lines = view.wrap("drawing-20261125-170252-509229.png", font, font.size("drawing-20261125-17025")[0])
+    assert lines == ["drawing-20261125-", "170252-509229.png"]
+
+
 def test_a_word_without_separators_breaks_anywhere(fonts):
     font = fonts.get(13)
     word = "digitpad" * 20
