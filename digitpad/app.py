@@ -11,9 +11,11 @@ import sys
 import threading
 import time
 
+import numpy as np
 import pygame
 
 from digitpad import ink, view
+from digitpad.adaptation import AdaptedModel
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
@@ -54,6 +56,9 @@ class App:
         self.model_notice = ""  # which model is used, when not the usual one, or why none is
         self.model_notice_is_error = False
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
+        self.teaches: list[pathlib.Path] = []  # samples taught since the drawing last changed (Ctrl+Z takes them back)
+        self.teaches_version = -1  # the drawing version those teaches were made at
+        self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
         self.running = True
         self.last_submit = 0.0
         self.submitted_version = -1
@@ -155,11 +160,15 @@ class App:
         key, mods = event.key, event.mod
         command = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
         shift = bool(mods & pygame.KMOD_SHIFT)
-        if key == pygame.K_ESCAPE:
+        if self.confirming_forget:
+            self._answer_forget(key == pygame.K_y and not command)
+        elif key == pygame.K_ESCAPE:
             if self.show_help:
                 self.show_help = False
             else:
                 self.running = False
+        elif command and key == pygame.K_z and not shift and self._teach_to_undo():
+            self.untaught()
         elif command and key == pygame.K_z:
             self._history(self.drawing.redo if shift else self.drawing.undo)
         elif command and key == pygame.K_y:
@@ -178,6 +187,8 @@ class App:
             self._change_brush(+1)
         elif key == pygame.K_e:
             self.erasing = not self.erasing
+        elif key == pygame.K_f:
+            self.ask_to_forget()
         elif key in (pygame.K_F1, pygame.K_h):
             self.show_help = not self.show_help
         elif key in (pygame.K_TAB, pygame.K_RIGHT):
@@ -241,7 +252,8 @@ class App:
         errors = []
         for candidate in candidates:
             try:
-                self.recognizer = Recognizer(DigitModel(candidate), self.settings.recognition)
+                model = AdaptedModel(DigitModel(candidate), self.settings.adaptation)
+                self.recognizer = Recognizer(model, self.settings.recognition)
                 break
             except ModelError as error:
                 errors.append(str(error))
@@ -254,8 +266,29 @@ class App:
             self._notice(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
         elif self.recognizer.model.path == user_model:
             self._notice(f"Using your fine-tuned model: {user_model}")
+        if self.recognizer is not None:
+            self._restore_teaching()
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
+
+    def _restore_teaching(self) -> None:
+        """Teach the model again what the user taught before (the samples folder), before the
+        first drawing is read; files that are not readable samples are named and skipped."""
+        model = self.recognizer.model
+        samples = self.store.read_samples()
+        notes = []
+        if samples.skipped:
+            shown = ", ".join(samples.skipped[:3]) + (f" and {len(samples.skipped) - 3} more"
+                                                     if len(samples.skipped) > 3 else "")
+            notes.append(f"Skipped {len(samples.skipped)} file(s) in {self.store.samples_dir} that are not "
+                         f"taught samples: {shown}.")
+        if len(samples.labels) and model.adapter is None:
+            notes.append(f"Your {len(samples.labels)} taught samples are kept but this model cannot learn from them "
+                         f"({model.cannot_adapt}).")
+        elif len(samples.labels):
+            model.teach(samples.images.astype("float32") / 255.0, samples.labels)
+        if notes:
+            self._say(" ".join(notes), error=True)
 
     def _notice(self, text: str, error: bool = False) -> None:
         """Say which model is used (or why none is): in the panel for good, and on stderr."""
@@ -319,7 +352,17 @@ class App:
         self._say(f"Saved {path.name} in {path.parent}")
         return path
 
+    @property
+    def adaptation_status(self) -> str:
+        """"adapted to your writing: N samples" once something is taught, else ""."""
+        taught = self.recognizer.model.taught if self.recognizer is not None else 0
+        if not taught:
+            return ""
+        return f"adapted to your writing: {taught} sample{'s' if taught != 1 else ''}"
+
     def teach(self, label: int) -> pathlib.Path | None:
+        """"The picked digit is `label`": store its 28x28 input as a sample and adapt to it at
+        once; the drawing is read again with what was taught."""
         self.flush()
         digits = self.result.digits
         if self.model_state == view.FAILED:
@@ -329,14 +372,79 @@ class App:
             self._say("Draw a digit first, then press the right digit key to teach it.")
             return None
         index = min(self.selected, len(digits) - 1)
+        # what is stored (8-bit) is what is taught, so a restart rebuilds exactly this adaptation
+        image = (np.round(np.clip(digits[index].image, 0.0, 1.0) * 255) / 255).astype(np.float32)
         try:
-            path = self.store.save_sample(digits[index].image, label)
+            path = self.store.save_sample(image, label)
         except OSError as error:
             self._say(f"Could not store the sample: {error}", error=True)
             return None
-        self._say(f"Taught: sample stored as {label} in {path.parent}")
+        model = self.recognizer.model
+        if self.teaches_version != self.drawing.version:
+            self.teaches, self.teaches_version = [], self.drawing.version
+        self.teaches.append(path)
+        if model.adapter is None:
+            self._say(f"Sample stored as {label} in {path.parent}, but this model cannot learn from it "
+                      f"({model.cannot_adapt}).", error=True)
+        else:
+            model.teach(image, label)
+            self._say(f"Taught: this is a {label}. Ctrl+Z takes it back.")
+            self._read_again()
         self.selected = (index + 1) % len(digits)
         return path
+
+    def _teach_to_undo(self) -> bool:
+        """True when Ctrl+Z should take back a teach: one was made and the drawing has not
+        changed since."""
+        return bool(self.teaches) and self.teaches_version == self.drawing.version
+
+    def untaught(self) -> bool:
+        """Take back the most recent teach (its sample file and its adaptation)."""
+        if not self._teach_to_undo():
+            return False
+        path = self.teaches.pop()
+        model = self.recognizer.model
+        try:
+            self.store.delete_sample(path)
+        except OSError as error:
+            self._say(f"Could not remove the sample {path}: {error}", error=True)
+            return False
+        if model.adapter is not None:
+            model.adapter.remove_last()
+            self._read_again()
+        self._say("Teach taken back.")
+        return True
+
+    def ask_to_forget(self) -> None:
+        """F: ask before forgetting everything taught; the next key answers (Y forgets)."""
+        count = len(self.store.read_samples().labels)
+        if not count and not self.adaptation_status:
+            self._say("Nothing taught to forget.")
+            return
+        self.confirming_forget = True
+        self._say(f"Forget all {count} taught samples and read as the bundled model does? "
+                  f"Press Y to forget, any other key to keep them.", error=True)
+
+    def _answer_forget(self, forget: bool) -> None:
+        self.confirming_forget = False
+        if not forget:
+            self._say("Kept what you taught.")
+            return
+        try:
+            removed = self.store.forget_samples()
+        except OSError as error:
+            self._say(f"Could not forget the samples: {error}", error=True)
+            return
+        if self.recognizer is not None and self.recognizer.model.adapter is not None:
+            self.recognizer.model.adapter.clear()
+        self.teaches = []
+        self._read_again()
+        self._say(f"Forgot {removed} taught samples: reading as the bundled model does.")
+
+    def _read_again(self) -> None:
+        """Recognise the unchanged drawing again (after teaching changed what is read)."""
+        self.submitted_version = -1
+        self._submit_if_changed(force=True)
 
     def _say(self, text: str, error: bool = False) -> None:
         self.message, self.message_is_error = text, error

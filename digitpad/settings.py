@@ -2,6 +2,7 @@
 
 import dataclasses
 
+from digitpad.adaptation import AdaptationSettings
 from digitpad.preprocess import PreprocessSettings
 
 
@@ -64,3 +65,4 @@ class Settings:
     recognition: RecognitionSettings = RecognitionSettings()
     canvas: CanvasSettings = CanvasSettings()
     window: WindowSettings = WindowSettings()
+    adaptation: AdaptationSettings = AdaptationSettings()  # how taught digits change what is read

@@ -1,5 +1,6 @@
 """The user's folder: saved drawings and taught samples, written atomically."""
 
+import dataclasses
 import datetime
 import json
 import os
@@ -110,16 +111,73 @@ class UserStore:
         """All taught samples: images (N, 28, 28) uint8, labels (N,) uint8."""
         return load_samples(self.samples_dir)
 
+    def read_samples(self) -> "TaughtSamples":
+        """All taught samples with their files, and the files in the samples folder that are
+        not samples digitpad can read (named, so the app can say which it skipped)."""
+        return read_samples(self.samples_dir)
+
+    def delete_sample(self, path: pathlib.Path) -> None:
+        """Remove one taught sample (undoing a teach); a file already gone is no error."""
+        path = pathlib.Path(path)
+        if self.samples_dir.resolve() not in path.resolve().parents:
+            raise ValueError(f"{path} is not a taught sample in {self.samples_dir}")
+        path.unlink(missing_ok=True)
+
+    def forget_samples(self) -> int:
+        """Remove every taught sample digitpad reads (samples/<digit>/*.png); other files stay.
+        Returns how many were removed."""
+        removed = 0
+        for path in self.read_samples().paths:
+            path.unlink(missing_ok=True)
+            removed += 1
+        return removed
+
+
+@dataclasses.dataclass(frozen=True)
+class TaughtSamples:
+    images: np.ndarray  # (N, 28, 28) uint8, white ink on black
+    labels: np.ndarray  # (N,) uint8, the digit each was taught as
+    paths: tuple[pathlib.Path, ...]  # the file of each, in the same order
+    skipped: tuple[str, ...]  # files and folders in the samples folder that are not readable samples
+
+
+def read_samples(folder: pathlib.Path) -> TaughtSamples:
+    """Read <folder>/<digit>/*.png (28x28 grayscale). Anything else in the folder -- a damaged
+    or foreign file, a picture of another size, a folder not named 0-9 -- is listed in
+    `skipped`, never raised. Hidden files (a temporary file left by a crash) are ignored."""
+    folder = pathlib.Path(folder)
+    images, labels, paths, skipped = [], [], [], []
+    try:
+        entries = sorted(folder.iterdir()) if folder.is_dir() else []
+    except OSError as error:
+        return TaughtSamples(np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8), (), (f"{folder} ({error})",))
+    for entry in entries:
+        if entry.name.startswith("."):
+            continue
+        if not (entry.is_dir() and entry.name in {str(digit) for digit in range(10)}):
+            skipped.append(entry.name)
+            continue
+        for path in sorted(entry.iterdir()):
+            if path.name.startswith("."):
+                continue
+            image = None
+            if path.suffix.lower() == ".png" and path.is_file():
+                try:
+                    image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_GRAYSCALE)
+                except (OSError, cv2.error):
+                    image = None
+            if image is None or image.shape != (28, 28):
+                skipped.append(f"{entry.name}/{path.name}")
+                continue
+            images.append(image)
+            labels.append(int(entry.name))
+            paths.append(path)
+    if not images:
+        return TaughtSamples(np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8), (), tuple(skipped))
+    return TaughtSamples(np.stack(images), np.array(labels, np.uint8), tuple(paths), tuple(skipped))
+
 
 def load_samples(folder: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:
     """Read <folder>/<digit>/*.png (28x28 grayscale, white ink on black); unreadable files are skipped."""
-    images, labels = [], []
-    for digit in range(10):
-        for path in sorted((pathlib.Path(folder) / str(digit)).glob("*.png")):
-            image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_GRAYSCALE)
-            if image is not None and image.shape == (28, 28):
-                images.append(image)
-                labels.append(digit)
-    if not images:
-        return np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8)
-    return np.stack(images), np.array(labels, np.uint8)
+    samples = read_samples(folder)
+    return samples.images, samples.labels

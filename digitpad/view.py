@@ -23,12 +23,13 @@ BAR = (70, 76, 92)
 HELP_LINES = (
     ("Left drag", "draw"),
     ("Right drag / E", "erase / toggle eraser"),
-    ("Ctrl+Z", "undo stroke"),
+    ("Ctrl+Z", "undo stroke (or the teach just made)"),
     ("Ctrl+Y, Ctrl+Shift+Z", "redo"),
     ("Del, Backspace, C", "clear"),
     ("Wheel, [ ]", "brush size"),
     ("Tab, Left, Right", "pick a digit of a number"),
     ("0-9", "teach: the picked digit is this"),
+    ("F", "forget what you taught (asks first)"),
     ("Ctrl+S", "save drawing (PNG + JSON)"),
     ("F1, H", "show / hide this help"),
     ("Esc", "quit"),
@@ -109,6 +110,7 @@ STYLES = {
     "doubt": Style(15, False, WARNING, space=2),  # why it is not sure
     "hint": Style(14, False, MUTED, space=4),
     "caption": Style(12, False, MUTED, space=14),  # "digit 2 of 3  (Tab: next)"
+    "adapted": Style(12, False, ACCENT, space=4),  # "adapted to your writing: 3 samples"
 }
 FOOTER = Style(13, False, MUTED)
 PADDING = 16  # panel edge to content, sides
@@ -131,12 +133,15 @@ class PanelLine:
 
 def panel_lines(state) -> list[PanelLine]:
     """What the panel says, top to bottom, from the app's state: model_state (LOADING, READY
-    or FAILED), model_notice(_is_error), message(_is_error), result, selected."""
+    or FAILED), model_notice(_is_error), message(_is_error), adaptation_status,
+    result, selected."""
     lines = [PanelLine("digitpad", "title")]
     if state.model_notice:
         lines.append(PanelLine(state.model_notice, "error" if state.model_notice_is_error else "note"))
     if state.message:
         lines.append(PanelLine(state.message, "error" if state.message_is_error else "note"))
+    if state.adaptation_status:
+        lines.append(PanelLine(state.adaptation_status, "adapted"))
     if state.model_state == LOADING:
         return lines + [PanelLine("loading…", "waiting")]
     if state.model_state == FAILED:

@@ -30,10 +30,10 @@ def digit(value, confidence=0.99, doubt=""):
     return DigitResult(value, confidence, tuple(probabilities), np.zeros((28, 28), np.float32), not doubt, doubt)
 
 
-def state(result=EMPTY, model_state=view.READY, notice="", message="", selected=0):
+def state(result=EMPTY, model_state=view.READY, notice="", message="", selected=0, adaptation=""):
     return types.SimpleNamespace(result=result, model_state=model_state, selected=selected, brush=24.0,
                                  erasing=False, model_notice=notice, model_notice_is_error=bool(notice),
-                                 message=message, message_is_error=False)
+                                 message=message, message_is_error=False, adaptation_status=adaptation)
 
 
 def texts(lines):
@@ -132,6 +132,12 @@ def test_messages_and_notices_all_show():
     assert lines[1:3] == ["using your fine-tuned model", "Saved x.png"]
 
 
+def test_adaptation_is_said_when_there_is_some():
+    assert "adapted to your writing: 3 samples" in texts(view.panel_lines(
+        state(NUMBERS[1], adaptation="adapted to your writing: 3 samples")))
+    assert not any("adapted" in line for line in texts(view.panel_lines(state(NUMBERS[1]))))
+
+
 # ----------------------------------------------------------------------------- where it goes
 NUMBERS = {count: Result(tuple(digit(1) for _ in range(count))) for count in (1, 8, 12)}
 UNSURE_LONG = Result(tuple(digit(7, 0.5, "low confidence (50%)") for _ in range(12)))
@@ -142,7 +148,8 @@ UNSURE_LONG = Result(tuple(digit(7, 0.5, "low confidence (50%)") for _ in range(
     state(model_state=view.FAILED, notice=f"model file not found: {LONG_PATH}; the bundled model: model file "
                                            f"not found: {LONG_PATH}. Reinstall digitpad."),
     state(model_state=view.LOADING, notice=f"Using your fine-tuned model: {LONG_PATH}"),
-    state(NUMBERS[1]), state(NUMBERS[8], selected=7), state(NUMBERS[12], selected=11),
+    state(NUMBERS[1]), state(NUMBERS[8], selected=7), state(NUMBERS[12], selected=11, adaptation="adapted to your "
+                                                                            "writing: 12 samples"),
     state(UNSURE_LONG, notice=f"model file not found: {LONG_PATH}; using the bundled model.",
           message=f"Already saved as drawing-20260101-120000-000000.png in {LONG_PATH}"),
 ], ids=["failed model", "loading", "one digit", "eight digits", "twelve digits", "unsure with messages"])

@@ -1,0 +1,139 @@
+"""Teaching that learns: each writer's pen digits replayed through the App, every misread single
+digit corrected with its digit key, as a user would (issue 12 bars: second-half errors with
+teaching <= 60 % of those without; no writer more than 1 error worse with teaching; after 50
+taught digits of one writer, MNIST test >= 99.4 % through the adapted recogniser; teach ->
+adapted <= 50 ms median).
+
+Writers (the `writers` of the pen digits) with at least 30 digits, up to 60 each in a fixed
+shuffled order, a fresh user folder each, read once without teaching and once with it.
+--fold-models DIR reads each writer with DIR/fold-K/digitpad.tflite, K the writer's fold, for
+an image model that trained on pen digits: it must not have seen the writer.
+"""
+
+import argparse
+import collections
+import time
+
+import common
+import numpy as np
+
+
+def replay(digits, teach: bool, model_file=None):
+    """(wrong per digit, milliseconds per teach) for one writer's digits in order, in a fresh App."""
+    import pygame
+
+    from digitpad import pen_digits
+    from digitpad.replay import draw_strokes, key_event
+
+    app = common.new_app(model_file=model_file)
+    condition = pen_digits.CONDITION_BY_NAME["normal"]
+    wrong, teach_ms = [], []
+    for digit in digits:
+        common.clear(app)
+        draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
+        app.flush()
+        result = app.result
+        wrong.append(result.text != str(digit.label))
+        if teach and wrong[-1] and len(result.digits) == 1:
+            began = time.perf_counter()
+            app.handle_event(key_event(getattr(pygame, f"K_{digit.label}")))
+            app.flush()  # the drawing is read again with what was taught
+            teach_ms.append((time.perf_counter() - began) * 1000)
+    app.close()
+    return wrong, teach_ms
+
+
+def mnist_after_teaching(digits, model_file=None, count=50):
+    """MNIST test accuracy of the App's recogniser after `count` of one writer's digits were taught."""
+    import pygame
+
+    from digitpad import pen_digits
+    from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
+    from digitpad.replay import draw_strokes, key_event
+
+    app = common.new_app(model_file=model_file)
+    condition = pen_digits.CONDITION_BY_NAME["normal"]
+    taught = 0
+    for digit in digits:
+        if taught == count:
+            break
+        common.clear(app)
+        draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
+        app.flush()
+        if len(app.result.digits) == 1:
+            app.handle_event(key_event(getattr(pygame, f"K_{digit.label}")))
+            app.flush()
+            taught += 1
+    mnist = common.REPO / "data" / "mnist"
+    images, labels = load_split(mnist / TEST_IMAGES, mnist / TEST_LABELS)
+    probabilities = app.recognizer.model.predict(images.astype(np.float32) / 255.0)
+    accuracy = float((probabilities.argmax(axis=1) == labels).mean())
+    adapted = app.recognizer.model.taught
+    app.close()
+    return accuracy, adapted
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--min-digits", type=int, default=30)
+    parser.add_argument("--max-digits", type=int, default=60)
+    parser.add_argument("--seed", type=int, default=0, help="seeds each writer's shuffled order")
+    parser.add_argument("--fold-models", default=None, metavar="DIR", help="DIR/fold-K/digitpad.tflite per fold")
+    parser.add_argument("--writers", type=int, default=None, help="only the first N writers (a quick look)")
+    arguments = parser.parse_args()
+
+    from digitpad import pen_digits
+
+    digits = pen_digits.load(common.PEN_DIGITS)
+    sources = np.load(common.PEN_DIGITS)["sources"]
+    by_writer = collections.defaultdict(list)
+    for digit, source in zip(digits, sources, strict=True):
+        by_writer[digit.writer].append((digit, str(source)))
+    writers = sorted(writer for writer, items in by_writer.items() if len(items) >= arguments.min_digits)
+    writers = writers[: arguments.writers]
+
+    def model_for(source):
+        if arguments.fold_models is None:
+            return None
+        from training.folds import fold_of
+
+        return f"{arguments.fold_models}/fold-{fold_of(source)}/digitpad.tflite"
+
+    print(f"{len(writers)} writers with >= {arguments.min_digits} digits, up to {arguments.max_digits} each; "
+          f"model: {arguments.fold_models or 'bundled'}")
+    totals = {False: [0, 0], True: [0, 0]}
+    worse, teach_ms, biggest = [], [], None
+    for writer in writers:
+        items = by_writer[writer]
+        order = np.random.default_rng(arguments.seed).permutation(len(items))[: arguments.max_digits]
+        sequence = [items[i][0] for i in order]
+        model_file = model_for(items[0][1])
+        half = len(sequence) // 2
+        second_half = {}
+        for teach in (False, True):
+            wrong, milliseconds = replay(sequence, teach, model_file)
+            totals[teach][0] += sum(wrong[:half])
+            totals[teach][1] += sum(wrong[half:])
+            second_half[teach] = sum(wrong[half:])
+            teach_ms += milliseconds if teach else []
+        if second_half[True] > second_half[False]:
+            worse.append((writer, second_half[False], second_half[True]))
+        if biggest is None or len(items) > len(by_writer[biggest]):
+            biggest = writer
+        print(f"{writer:>28}: {len(sequence)} digits, second-half errors {second_half[False]} without teaching, "
+              f"{second_half[True]} with", flush=True)
+    without, with_teaching = totals[False], totals[True]
+    ratio = with_teaching[1] / without[1] if without[1] else float("nan")
+    print(f"first halves: {without[0]} errors without teaching, {with_teaching[0]} with")
+    print(f"second halves: {without[1]} errors without teaching, {with_teaching[1]} with ({ratio:.0%} of without)")
+    print(f"writers worse with teaching: {worse or 'none'}")
+    if teach_ms:
+        print(f"teach -> result read again ({len(teach_ms)} teaches): median {np.median(teach_ms):.1f} ms, "
+              f"max {max(teach_ms):.1f} ms")
+    items = by_writer[biggest]
+    accuracy, adapted = mnist_after_teaching([d for d, _ in items], model_for(items[0][1]))
+    print(f"MNIST test after teaching {adapted} digits of {biggest}: {accuracy:.2%}")
+
+
+if __name__ == "__main__":
+    main()
