@@ -7,55 +7,28 @@ import pathlib
 import sys
 
 from digitpad import __version__
+from digitpad.pictures import MAX_PIXELS
 
-MAX_FILE_BYTES = 50 * 1024 * 1024  # larger files are refused before decoding
-MAX_PIXELS = 40_000_000  # larger pictures are refused after reading the header
+# OpenCV reads its own size limit once, when its library loads, so it is set before anything
+# imports cv2; digitpad.pictures refuses oversized pictures from their header before that.
+os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
 
-
-class InputError(ValueError):
-    """A picture that cannot be read; the message names the file."""
+NO_DISPLAY_DRIVERS = ("offscreen", "dummy")  # SDL's video drivers that show nothing
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="digitpad", description="Draw digits and see them recognised live.")
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
     parser.add_argument("--self-test", action="store_true", help="recognise the bundled sample drawings and exit")
-    parser.add_argument("--model", type=pathlib.Path, help="use this .tflite model instead of the bundled one")
+    model_help = "use this .tflite model instead of the bundled one"
+    parser.add_argument("--model", type=pathlib.Path, help=model_help)
     commands = parser.add_subparsers(dest="command")
     predict = commands.add_parser("predict", help="print the number read in each picture")
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
-    predict.add_argument("--json", action="store_true", help="one JSON object per line")
+    predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
+    # SUPPRESS: without --model here, the value given before `predict` is kept
+    predict.add_argument("--model", type=pathlib.Path, default=argparse.SUPPRESS, help=model_help)
     return parser
-
-
-def read_picture(path: pathlib.Path):
-    """(H, W) or (H, W, C) uint8 pixels of a picture file; InputError saying what is wrong."""
-    import cv2
-    import numpy as np
-
-    try:
-        size = path.stat().st_size
-    except OSError as error:
-        raise InputError(f"{path}: cannot open ({error.strerror or error})") from error
-    if not path.is_file():
-        raise InputError(f"{path}: not a file")
-    if size == 0:
-        raise InputError(f"{path}: empty file")
-    if size > MAX_FILE_BYTES:
-        raise InputError(f"{path}: file too large ({size / 1e6:.0f} MB, at most {MAX_FILE_BYTES / 1e6:.0f} MB)")
-    try:
-        data = np.fromfile(path, np.uint8)
-    except OSError as error:
-        raise InputError(f"{path}: cannot read ({error})") from error
-    os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
-    image = cv2.imdecode(data, cv2.IMREAD_UNCHANGED)
-    if image is None:
-        raise InputError(f"{path}: not a picture digitpad can read (PNG, JPEG, BMP, TIFF, WebP…)")
-    if image.shape[0] * image.shape[1] > MAX_PIXELS:
-        raise InputError(f"{path}: picture too large ({image.shape[1]}x{image.shape[0]} pixels)")
-    if image.dtype != np.uint8:
-        image = cv2.normalize(image, None, 0, 255, cv2.NORM_MINMAX).astype(np.uint8)
-    return image
 
 
 def load_recognizer(model_file):
@@ -68,6 +41,7 @@ def load_recognizer(model_file):
 
 def predict(files, as_json: bool, model_file=None) -> int:
     from digitpad.model import ModelError
+    from digitpad.pictures import PictureError, read_picture
 
     try:
         recognizer = load_recognizer(model_file)
@@ -78,8 +52,11 @@ def predict(files, as_json: bool, model_file=None) -> int:
     for path in files:
         try:
             result = recognizer.recognise_picture(read_picture(path))
-        except InputError as error:
-            print(f"digitpad: {error}", file=sys.stderr)
+        except PictureError as error:
+            print(f"digitpad: {error}", file=sys.stderr, flush=True)
+            if as_json:  # scripts see every file, the unreadable ones too
+                reason = str(error).removeprefix(f"{path}: ")
+                print(json.dumps({"file": str(path), "error": reason}), flush=True)
             status = 2
             continue
         if as_json:
@@ -89,10 +66,34 @@ def predict(files, as_json: bool, model_file=None) -> int:
         else:
             verdict = "" if result.sure else " (not sure)"
             print(f"{path}: {result.text} {result.confidence:.1%}{verdict}", flush=True)
+    recognizer.close()
     return status
 
 
+def display_problem(user_video_driver: str | None) -> str | None:
+    """Why the window cannot be shown, or None. With no display (no X or Wayland server) SDL
+    falls back to its offscreen driver: the window would run invisibly and never end. That
+    driver, or the dummy one, is accepted only when the user asked for it in SDL_VIDEODRIVER
+    (as the tests and benches do)."""
+    import pygame
+
+    from digitpad.model import quiet_native_stderr
+
+    try:
+        with quiet_native_stderr():  # SDL's Wayland back end prints its own complaint first
+            pygame.display.init()
+    except pygame.error as error:
+        return f"no display found ({error})"
+    driver = pygame.display.get_driver()
+    asked = [name.strip().lower() for name in (user_video_driver or "").split(",") if name.strip()]
+    if driver in NO_DISPLAY_DRIVERS and driver not in asked:
+        pygame.display.quit()
+        return "no display found (DISPLAY and WAYLAND_DISPLAY are unset, or no display server answers)"
+    return None
+
+
 def main(argv=None) -> int:
+    user_video_driver = os.environ.get("SDL_VIDEODRIVER")  # as the user set it, before anything else
     arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
         return predict(arguments.files, arguments.json, arguments.model)
@@ -100,6 +101,11 @@ def main(argv=None) -> int:
         from digitpad.selftest import run_self_test
 
         return run_self_test(arguments.model)
+    problem = display_problem(user_video_driver)
+    if problem is not None:
+        print(f"digitpad: {problem}; the window needs one. `digitpad predict FILE...` and "
+              "`digitpad --self-test` work without a display.", file=sys.stderr)
+        return 1
     from digitpad.app import App
 
     try:

@@ -69,12 +69,98 @@ def test_predict_bad_files_exit_2_and_go_on(pictures, name, reason):
     assert ": 7 " in completed.stdout  # the good file is still read
 
 
-def test_predict_refuses_huge_pictures(pictures, monkeypatch):
+def test_predict_refuses_a_decompression_bomb_from_its_header(pictures):
+    """30000x30000 pixels in 150 kB: refused before decoding (see bench figures in the report)."""
+    from tests.test_pictures import huge_png
+
+    (pictures / "bomb.png").write_bytes(huge_png())
+    completed = run("predict", str(pictures / "bomb.png"), str(pictures / "seven-light.png"))
+    assert completed.returncode == 2
+    error_lines = completed.stderr.strip().splitlines()
+    assert len(error_lines) == 1 and "bomb.png: picture too large (30000x30000 pixels" in error_lines[0]
+    assert ": 7 " in completed.stdout
+
+
+def test_predict_truncated_png_prints_only_digitpads_error(pictures):
+    data = (pictures / "seven-light.png").read_bytes()
+    (pictures / "cut.png").write_bytes(data[: len(data) // 2])
+    completed = run("predict", str(pictures / "cut.png"))
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [f"digitpad: {pictures / 'cut.png'}: cannot decode this PNG "
+                                                     "picture (damaged, truncated, or a kind of PNG this build "
+                                                     "cannot read)"]
+
+
+def test_predict_json_reports_unreadable_files_too(pictures):
+    files = [pictures / "notes.txt", pictures / "seven-light.png", pictures / "missing.png"]
+    completed = run("predict", "--json", *map(str, files))
+    assert completed.returncode == 2
+    records = [json.loads(line) for line in completed.stdout.splitlines()]
+    assert [record["file"] for record in records] == list(map(str, files))
+    assert "not a picture" in records[0]["error"] and "cannot open" in records[2]["error"]
+    assert records[1]["text"] == "7" and "error" not in records[1]
+    assert len(completed.stderr.strip().splitlines()) == 2
+
+
+@pytest.mark.parametrize("before_command", [True, False])
+def test_model_option_before_or_after_predict(pictures, tmp_path, before_command):
+    model = ["--model", str(tmp_path / "none.tflite")]
+    arguments = [*model, "predict"] if before_command else ["predict", *model]
+    completed = run(*arguments, str(pictures / "seven-light.png"))
+    assert completed.returncode == 2 and "model file not found" in completed.stderr
+    assert "none.tflite" in completed.stderr and "Traceback" not in completed.stderr
+
+
+def test_model_option_after_predict_is_used(pictures, tmp_path):
+    from digitpad.resources import model_path
+
+    copy = tmp_path / "copy.tflite"
+    copy.write_bytes(model_path().read_bytes())
+    completed = run("predict", "--model", str(copy), str(pictures / "seven-light.png"))
+    assert completed.returncode == 0 and ": 7 " in completed.stdout
+
+
+def test_window_without_a_display_exits_with_a_message(tmp_path):
+    """No DISPLAY, WAYLAND_DISPLAY or SDL_VIDEODRIVER: SDL would run offscreen, invisibly, forever."""
+    environment = {"PATH": os.environ.get("PATH", "/usr/bin:/bin"), "HOME": str(tmp_path),
+                   "PYTHONPATH": str(REPO), "DIGITPAD_HOME": str(tmp_path / "home")}
+    completed = subprocess.run([sys.executable, "-m", "digitpad"], capture_output=True, text=True, cwd=tmp_path,
+                               env=environment, timeout=60)
+    assert completed.returncode == 1
+    lines = completed.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("digitpad: no display found")
+    assert "predict" in lines[0] and "--self-test" in lines[0]
+
+
+@pytest.mark.parametrize("asked, opens", [("dummy", True), ("x11,dummy", True), (None, False), ("x11", False)])
+def test_headless_drivers_only_when_asked_for(monkeypatch, asked, opens):
+    """An SDL_VIDEODRIVER the user set that names the driver SDL ends up with is their choice
+    (tests and benches run with dummy); SDL falling back to it by itself means no display."""
+    import pygame
+
     from digitpad import cli
 
-    monkeypatch.setattr(cli, "MAX_PIXELS", 100)
-    with pytest.raises(cli.InputError, match="too large"):
-        cli.read_picture(pictures / "seven-light.png")
+    monkeypatch.setattr(pygame.display, "init", lambda: None)
+    monkeypatch.setattr(pygame.display, "get_driver", lambda: "dummy")
+    monkeypatch.setattr(pygame.display, "quit", lambda: None)
+    assert (cli.display_problem(asked) is None) == opens
+
+
+def test_window_opens_with_an_explicit_dummy_driver(monkeypatch):
+    from digitpad import app, cli
+
+    opened = []
+
+    class FakeApp:
+        def __init__(self, model_file=None):
+            opened.append(model_file)
+
+        def run(self):
+            return 0
+
+    monkeypatch.setenv("SDL_VIDEODRIVER", "dummy")
+    monkeypatch.setattr(app, "App", FakeApp)
+    assert cli.main([]) == 0 and opened == [None]
 
 
 def test_predict_with_a_missing_model(pictures, tmp_path):

@@ -240,3 +240,70 @@ def test_any_stroke_gives_centred_digit(points, width):
         assert 0.0 <= image.min() and image.max() <= 1.0
         row, column = centre_of_mass(image)
         assert abs(row - 14) <= 1 and abs(column - 14) <= 1
+
+
+def phone_photo(digits, seed):
+    """MNIST digits (N, 28, 28) uint8 written side by side in dark ink on tinted paper and
+    photographed in uneven light (a gradient and a vignette), with sensor noise and JPEG:
+    (H, W, 3) uint8 BGR, and where the ink is, (H, W) bool."""
+    rng = np.random.default_rng(seed)
+    inks = [cv2.resize(digit.astype(np.float32) / 255, None, fx=6, fy=6, interpolation=cv2.INTER_CUBIC)
+            for digit in digits]
+    ink = np.clip((np.hstack(inks) - 0.45) * 4 + 0.5, 0, 1)  # a pen's sharp edges
+    ink = cv2.copyMakeBorder(ink, 80, 80, 80, 80, cv2.BORDER_CONSTANT, value=0.0)
+    rows, columns = ink.shape
+    reflectance = np.array([0.8, 0.85, 0.9]) * (1 - ink[..., None]) + 0.12 * ink[..., None]  # BGR, warm paper
+    y, x = np.mgrid[-1.0 : 1.0 : rows * 1j, -1.0 : 1.0 : columns * 1j]
+    angle = rng.uniform(0, 2 * np.pi)
+    light = 1 - 0.7 * (np.cos(angle) * x + np.sin(angle) * y + np.sqrt(2)) / (2 * np.sqrt(2))
+    light *= 1 - 0.4 * ((x - rng.uniform(-0.3, 0.3)) ** 2 + (y - rng.uniform(-0.3, 0.3)) ** 2) / 2
+    photo = reflectance * light[..., None] * 255 + rng.normal(0, 4, reflectance.shape)
+    _, encoded = cv2.imencode(".jpg", np.clip(photo, 0, 255).astype(np.uint8), [cv2.IMWRITE_JPEG_QUALITY, 70])
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR), ink > 0.5
+
+
+def first_of_each_class(mnist_test):
+    images, labels = mnist_test
+    return [int(np.flatnonzero(labels == digit)[0]) for digit in range(10)]
+
+
+def test_phone_photos_are_read_like_scans(mnist_test, recognizer):
+    images, labels = mnist_test
+    chosen = first_of_each_class(mnist_test)
+    cases = [[index] for index in chosen] + [chosen[3:6], chosen[7:9]]  # ten digits, then "345" and "78"
+    for seed, indices in enumerate(cases):
+        photo, ink = phone_photo(images[indices], seed)
+        _, dark = cv2.threshold(cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY), 0, 1, cv2.THRESH_BINARY_INV + cv2.THRESH_OTSU)
+        assert dark.sum() > 2 * ink.sum()  # a global threshold takes the dim paper for ink
+        expected = "".join(str(labels[index]) for index in indices)
+        assert recognizer.recognise_picture(photo).text == expected, f"photo {seed}"
+
+
+def test_blank_phone_photo_has_no_ink(mnist_test):
+    images, _ = mnist_test
+    photo, _ = phone_photo(np.zeros((2, 28, 28), np.uint8), seed=3)
+    assert preprocess.image_to_mask(photo).sum() == 0
+
+
+@pytest.mark.parametrize("ink, paper", [(200, 255), (120, 145), (255, 200)])
+def test_faint_ink_under_even_light(ink, paper):
+    mask = stroke_mask(SEVEN, 24)
+    recovered = preprocess.image_to_mask(np.where(mask > 0, ink, paper).astype(np.uint8))
+    assert (recovered == mask).mean() > 0.99
+
+
+def test_dim_photo_with_light_ink_keeps_its_polarity():
+    """A vignette darkens a photo's border most: the border alone cannot tell the polarity."""
+    mask = stroke_mask(SEVEN, 24)
+    y, x = np.mgrid[-1.0 : 1.0 : 560j, -1.0 : 1.0 : 560j]
+    light = 1 - 0.55 * (x**2 + y**2) / 2
+    for reflectance in (np.where(mask > 0, 0.1, 0.9), np.where(mask > 0, 0.9, 0.1)):
+        picture = (reflectance * light * 200).astype(np.uint8)
+        assert (preprocess.image_to_mask(picture) == mask).mean() > 0.98
+
+
+@pytest.mark.parametrize("bad", [np.zeros((4, 4), np.float32), np.zeros((4, 4, 2), np.uint8),
+                                 np.zeros((0, 4), np.uint8)])
+def test_bad_pictures_are_refused_with_a_reason(bad):
+    with pytest.raises(ValueError, match="expected"):
+        preprocess.image_to_mask(bad)
