@@ -127,6 +127,8 @@ def main():
     parser.add_argument("--stroke-folds", type=pathlib.Path, default=common.OUT / "stroke_folds",
                         help="holds fold-K/digitpad-strokes.tflite (trained here when missing)")
     parser.add_argument("--tag", required=True, help="names the image-probability caches and the JSON of figures")
+    parser.add_argument("--weight", type=float, default=None,
+                        help="use this w_stroke on every fold instead of choosing it on the other folds")
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits of each fold")
     parser.add_argument("--latency-digits", type=int, default=1000, help="mouse drawings timed through StrokeReader")
     arguments = parser.parse_args()
@@ -148,25 +150,33 @@ def main():
             print(f"  {train_stroke_model(stroke_file, common.PEN_DIGITS, hold_out_fold=fold, verbose=0)}", flush=True)
         image_file = arguments.image_model or arguments.image_folds / f"fold-{fold}" / "digitpad.tflite"
         if not image_file.is_file():
-            raise SystemExit(f"{image_file}: no such image model")
+            print(f"fold {fold}: {image_file}: no such image model, fold left out", flush=True)
+            continue
         started = time.perf_counter()
-        cache = arguments.stroke_folds / f"image-{arguments.tag}-fold-{fold}-{len(digits)}.npz"
+        from digitpad.adaptation import file_digest
+
+        digest = file_digest(image_file)[:10]  # a retrained image model gets a cache of its own
+        cache = arguments.stroke_folds / f"image-{arguments.tag}-fold-{fold}-{len(digits)}-{digest}.npz"
         image = image_probabilities(image_file, digits, conditions, cache)
         stroke = stroke_probabilities(stroke_file, digits, conditions)
         folds[fold] = {"image": image, "stroke": stroke, "labels": labels, "image_file": str(image_file),
-                       "stroke_file": str(stroke_file)}
+                       "image_sha256": file_digest(image_file), "stroke_file": str(stroke_file)}
         split = {name: int((image[name][1] != 1).sum()) for name in names}
         print(f"fold {fold}: {len(digits)} digits, image {image_file}, stroke {stroke_file}; "
               f"not one piece per condition {split}; {time.perf_counter() - started:.0f} s", flush=True)
 
+    if len(folds) < 2 and arguments.weight is None:
+        raise SystemExit("the weight is chosen on the other folds: give --weight W with fewer than two folds")
     summary = {"tag": arguments.tag, "folds": {}}
     rows = []
     for fold, data in folds.items():
         others = [k for k in folds if k != fold]
-        weight = choose_weight(folds, others)
+        weight = arguments.weight if arguments.weight is not None else choose_weight(folds, others)
         image, stroke, labels = data["image"], data["stroke"], data["labels"]
-        figures = {"w_stroke": weight, "w_image": round(1 - weight, 2), "chosen_on": others, "conditions": {},
-                   "image_file": data["image_file"], "stroke_file": data["stroke_file"], "digits": len(labels)}
+        figures = {"w_stroke": weight, "w_image": round(1 - weight, 2), "conditions": {},
+                   "chosen_on": others if arguments.weight is None else "given (--weight)",
+                   "image_file": data["image_file"], "image_sha256": data["image_sha256"],
+                   "stroke_file": data["stroke_file"], "digits": len(labels)}
         for name in names:
             figures["conditions"][name] = {
                 "image": float(image[name][2].mean()),

@@ -1,7 +1,16 @@
 import numpy as np
 import pytest
 
-from training.stroke_model import StrokeTrainingSettings, augmented_pool, augmented_strokes, training_digits
+from training.stroke_model import (
+    StrokeTrainingSettings,
+    augmented_pool,
+    augmented_strokes,
+    training_digits,
+    writing_variant,
+)
+
+ALWAYS = StrokeTrainingSettings(slashed_zero_probability=1.0, crossed_seven_probability=1.0,
+                                flagged_one_probability=1.0)
 
 
 @pytest.fixture(scope="module")
@@ -47,3 +56,26 @@ def test_held_out_fold_is_left_out(fold):
     assert [d.writer for d in kept] == [d.writer for d in expected]
     with pytest.raises(ValueError, match="fold"):
         training_digits(PEN_DIGITS, hold_out_fold=3)
+
+
+@pytest.mark.parametrize("label", [0, 7])
+def test_a_slash_or_bar_is_a_stroke_of_its_own(sample, label):
+    digit = next(d for d in sample if d.label == label)
+    varied = writing_variant(digit, np.random.default_rng(0), ALWAYS)
+    assert len(varied.strokes) == len(digit.strokes) + 1
+    assert sum(any(np.array_equal(s, o) for o in digit.strokes) for s in varied.strokes) == len(digit.strokes)
+
+
+def test_a_flag_reaches_down_left_from_the_top_of_a_one(pen_digit_set):
+    for seed, digit in enumerate([d for d in pen_digit_set if d.label == 1][:20]):
+        varied = writing_variant(digit, np.random.default_rng(seed), ALWAYS)
+        old, new = np.concatenate(digit.strokes), np.concatenate(varied.strokes)
+        top = old[np.argmin(old[:, 1])]
+        assert new[:, 1].min() == pytest.approx(old[:, 1].min(), abs=0.05 * np.ptp(old[:, 1]))
+        assert new[:, 0].min() < top[0] - 0.1 * np.ptp(old[:, 1])  # the flag's end, left of the top
+
+
+@pytest.mark.parametrize("label", [2, 3, 4, 5, 6, 8, 9])
+def test_other_digits_are_left_alone(pen_digit_set, label):
+    digit = next(d for d in pen_digit_set if d.label == label)
+    assert writing_variant(digit, np.random.default_rng(0), ALWAYS) is digit

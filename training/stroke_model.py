@@ -4,7 +4,9 @@ The 28x28 image forgets the order and direction of the strokes; this model reads
 trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mouse user would
 (training/pen_render.mouse_strokes: slant, rotation, stretch, size, place, 60-125 Hz reports
 at uneven speed, whole pixels, jitter), plus a share drawn with the tablet's own points after
-the same slant, rotation and stretch. The pool of augmented copies is drawn once per run.
+the same slant, rotation and stretch; a share of the 0s, 1s and 7s get a slash, a flag or a
+bar (writing_variant), as the image model's MNIST does. The pool of augmented copies is drawn
+once per run.
 
     python -m training.stroke_model --output model/digitpad-strokes.tflite      # all pen digits
     python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
@@ -43,6 +45,9 @@ class StrokeTrainingSettings:
     dropout: float = 0.3  # before each dense layer
     widths: tuple[int, int, int] = (32, 64, 96)  # channels of the three conv blocks
     hidden: int = 128  # units of the hidden dense layer
+    slashed_zero_probability: float = 0.35  # a 0 gets a slash (as training/augment.py gives MNIST)
+    crossed_seven_probability: float = 0.25  # a 7 gets a bar across its stem
+    flagged_one_probability: float = 0.5  # a 1 gets a flag at the top (and sometimes a base)
     seed: int = 0  # seeds the augmentation, the shuffling and the weights
     precision: str = "float32"  # or "mixed_bfloat16" (the exported model is float32 either way)
 
@@ -61,6 +66,62 @@ def augmented_strokes(digit: pen_digits.PenDigit, rng: np.random.Generator, as_w
     return [Stroke(tuple(map(tuple, stroke @ matrix.T)), 24.0) for stroke in digit.strokes]
 
 
+def _line(start, end, rng: np.random.Generator, points: int = 16) -> np.ndarray:
+    """A hand-drawn straight line: (points, 2) float64 from start to end, a little wobble."""
+    start, end = np.asarray(start, np.float64), np.asarray(end, np.float64)
+    along = np.linspace(0.0, 1.0, points)[:, None]
+    normal = np.array([start[1] - end[1], end[0] - start[0]]) * rng.uniform(-0.03, 0.03)
+    return start + along * (end - start) + np.sin(np.pi * along) * normal
+
+
+def writing_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
+                    settings: StrokeTrainingSettings) -> pen_digits.PenDigit:
+    """Sometimes add the slash of a 0, the bar of a 7 or the flag (and base) of a 1, as strokes
+    drawn in a plausible order and direction: the ways of writing that training/augment.py adds
+    to MNIST, here for pen paths (some writers' digits have them, most do not). The slash and the
+    bar are strokes of their own after the digit (now and then before it); a flag either starts
+    the stroke that reaches the top or is a stroke of its own before the rest. Units as given."""
+    probability = {0: settings.slashed_zero_probability, 7: settings.crossed_seven_probability,
+                   1: settings.flagged_one_probability}.get(digit.label)
+    if probability is None or rng.random() >= probability:
+        return digit
+    strokes = [np.asarray(stroke, np.float64) for stroke in digit.strokes]
+    stacked = np.concatenate(strokes)
+    (left, top), (right, bottom) = stacked.min(axis=0), stacked.max(axis=0)
+    width, height = right - left, max(bottom - top, 1e-6)
+    before, after = [], []
+    if digit.label == 0:
+        centre = np.array([(left + right) / 2, (top + bottom) / 2])
+        angle = np.deg2rad(rng.uniform(25, 90))
+        offset = rng.uniform(0.45, 1.1) * height * np.array([np.cos(angle), -np.sin(angle)])
+        slash = _line(centre - offset, centre + offset, rng)  # from lower left up to upper right
+        (before if rng.random() < 0.2 else after).append(slash[::-1] if rng.random() < 0.3 else slash)
+    elif digit.label == 7:
+        row = top + rng.uniform(0.45, 0.65) * height
+        near = stacked[np.abs(stacked[:, 1] - row) < 0.1 * height]
+        centre = near[:, 0].mean() if len(near) else (left + right) / 2
+        half = rng.uniform(0.2, 0.35) * max(width, 0.6 * height)
+        bar = _line((centre - half, row), (centre + half, row + rng.uniform(-0.03, 0.03) * height), rng)
+        (before if rng.random() < 0.1 else after).append(bar[::-1] if rng.random() < 0.2 else bar)
+    else:
+        highest = int(np.argmin(stacked[:, 1]))
+        owner = int(np.searchsorted(np.cumsum([len(stroke) for stroke in strokes]), highest, side="right"))
+        tip = stacked[highest]
+        length, angle = rng.uniform(0.25, 0.8) * height, np.deg2rad(rng.uniform(25, 65))
+        flag = _line(tip + length * np.array([-np.cos(angle), np.sin(angle)]), tip, rng)  # up to the top
+        starts_at_top = np.hypot(*(strokes[owner][0] - tip)) < 0.15 * height
+        if starts_at_top and rng.random() < 0.7:
+            strokes[owner] = np.vstack([flag[:-1], strokes[owner]])
+        else:
+            before.append(flag if rng.random() < 0.7 else flag[::-1])
+        if rng.random() < 0.4:
+            lowest = stacked[int(np.argmax(stacked[:, 1]))]
+            half = rng.uniform(0.15, 0.3) * height
+            base = _line((lowest[0] - half, bottom), (lowest[0] + half, bottom), rng)
+            after.append(base if rng.random() < 0.8 else base[::-1])
+    return dataclasses.replace(digit, strokes=tuple(before + strokes + after))
+
+
 def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray, np.ndarray]:
     """`copies` augmented drawings of each digit -> ((N, 64, 5) float32 sequences, (N,) int32 labels)."""
     rng = np.random.default_rng(settings.seed)
@@ -71,7 +132,8 @@ def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray
     for _ in range(settings.copies):
         for digit in digits:
             as_written = rng.random() < settings.as_written_share
-            sequences[row] = strokes_to_sequence(augmented_strokes(digit, rng, as_written))
+            drawn = augmented_strokes(writing_variant(digit, rng, settings), rng, as_written)
+            sequences[row] = strokes_to_sequence(drawn)
             labels[row] = digit.label
             row += 1
     return sequences, labels
