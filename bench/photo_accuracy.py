@@ -105,19 +105,17 @@ def clean_scan(ink, rng):
 
 
 def make_pictures(count, seed, number_share=0.3):
-    """[(expected text, phone photo, clean scan)] from MNIST test digits, reproducibly."""
+    """Yields (expected text, phone photo, clean scan) from MNIST test digits, reproducibly."""
     images, labels = load_split(common.REPO / "data" / "mnist" / TEST_IMAGES,
                                 common.REPO / "data" / "mnist" / TEST_LABELS)
     rng = np.random.default_rng(seed)
-    pictures = []
     for _ in range(count):
         length = int(rng.integers(2, 5)) if rng.random() < number_share else 1
         chosen = rng.choice(len(images), length, replace=False)
         height = rng.uniform(50, 260)
         ink = with_margins(number_ink(images[chosen], height, rng), height, rng)
         expected = "".join(str(int(labels[i])) for i in chosen)
-        pictures.append((expected, phone_photo(ink, height, rng), clean_scan(ink, rng)))
-    return pictures
+        yield expected, phone_photo(ink, height, rng), clean_scan(ink, rng)
 
 
 # ----------------------------------------------------------------------------- the old method
@@ -167,40 +165,43 @@ def main():
     parser.add_argument("--save", type=int, default=0, metavar="N", help="also write N photos to bench/out/photos/")
     arguments = parser.parse_args()
 
-    from digitpad import preprocess
     from digitpad.model import DigitModel
     from digitpad.recognition import Recognizer
     from digitpad.resources import model_path
 
     recognizer = Recognizer(DigitModel(arguments.model or model_path()))
-    started = time.perf_counter()
-    pictures = make_pictures(arguments.count, arguments.seed)
-    print(f"{len(pictures)} pictures per set ({sum(len(e) > 1 for e, _, _ in pictures)} numbers of 2-4 digits), "
-          f"made in {time.perf_counter() - started:.1f} s")
-    if arguments.save:
-        folder = common.OUT / "photos"
-        folder.mkdir(parents=True, exist_ok=True)
-        for index, (expected, photo, scan) in enumerate(pictures[: arguments.save]):
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-photo.jpg"), photo)
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-scan.png"), scan)
-    methods = {"old (global Otsu)": otsu_mask, "new (image_to_mask)": preprocess.image_to_mask}
-    for set_index, set_name in ((1, "phone photos"), (2, "clean scans")):
-        for method_name, method in methods.items():
-            failures, seconds = [], 0.0
-            for picture in pictures:
+    methods = {  # name -> a function from a picture to a Result
+        "old (global Otsu)": lambda picture: recognizer.recognise_mask(otsu_mask(picture)),
+        "new (image_to_mask)": recognizer.recognise_picture,
+    }
+    sets = ("phone photos", "clean scans")
+    failures = {(set_name, method): [] for set_name in sets for method in methods}
+    seconds = dict.fromkeys(failures, 0.0)
+    numbers = 0
+    folder = common.OUT / "photos"
+    for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed)):
+        numbers += len(expected) > 1
+        if index < arguments.save:
+            folder.mkdir(parents=True, exist_ok=True)
+            cv2.imwrite(str(folder / f"{index:03d}-{expected}-photo.jpg"), renderings[0])
+            cv2.imwrite(str(folder / f"{index:03d}-{expected}-scan.png"), renderings[1])
+        for set_name, picture in zip(sets, renderings, strict=True):
+            for method, read in methods.items():
                 started = time.perf_counter()
-                mask = method(picture[set_index])
-                seconds += time.perf_counter() - started
-                read = recognizer.recognise_mask(mask).text
-                if read != picture[0]:
-                    failures.append((picture[set_index], picture[0], read))
-            right = 1 - len(failures) / len(pictures)
-            print(f"{set_name:13s} {method_name:20s} {right:7.2%} read exactly "
-                  f"({len(failures)} wrong; mask {1000 * seconds / len(pictures):.1f} ms per picture)")
-            if failures and method is preprocess.image_to_mask:
-                path = common.OUT / f"photo_errors_{set_name.split()[-1]}.png"
-                write_failures(path, failures[:60])
-                print(f"{'':13s} failures drawn in {path}")
+                text = read(picture).text
+                seconds[set_name, method] += time.perf_counter() - started
+                if text != expected:
+                    failures[set_name, method].append((picture, expected, text))
+    print(f"{arguments.count} pictures per set ({numbers} numbers of 2-4 digits), MNIST test digits, "
+          f"seed {arguments.seed}")
+    for (set_name, method), wrong in failures.items():
+        right = 1 - len(wrong) / arguments.count
+        print(f"{set_name:13s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
+              f"{1000 * seconds[set_name, method] / arguments.count:.1f} ms per picture, recognition included)")
+        if wrong and method.startswith("new"):
+            path = common.OUT / f"photo_errors_{set_name.split()[-1]}.png"
+            write_failures(path, wrong[:60])
+            print(f"{'':13s} failures drawn in {path}")
     recognizer.close()
 
 

@@ -307,3 +307,13 @@ def test_dim_photo_with_light_ink_keeps_its_polarity():
 def test_bad_pictures_are_refused_with_a_reason(bad):
     with pytest.raises(ValueError, match="expected"):
         preprocess.image_to_mask(bad)
+
+
+@pytest.mark.parametrize("stroke_share", [0.1, 0.2, 0.3])
+def test_tight_crop_of_a_bold_digit(stroke_share):
+    """The paper is estimated around strokes narrower than a third of the picture's height."""
+    mask = np.zeros((200, 160), np.uint8)
+    width = int(stroke_share * 200)
+    cv2.ellipse(mask, (80, 100), (80 - width // 2, 100 - width // 2), 0, 0, 360, 1, width)  # a 0, touching the edges
+    recovered = preprocess.image_to_mask(np.where(mask > 0, 30, 230).astype(np.uint8))
+    assert (recovered == mask).mean() > 0.99
