@@ -5,6 +5,7 @@ from training.stroke_model import (
     StrokeTrainingSettings,
     augmented_pool,
     augmented_strokes,
+    drawing_order_variant,
     training_digits,
     writing_variant,
 )
@@ -79,3 +80,15 @@ def test_a_flag_reaches_down_left_from_the_top_of_a_one(pen_digit_set):
 def test_other_digits_are_left_alone(pen_digit_set, label):
     digit = next(d for d in pen_digit_set if d.label == label)
     assert writing_variant(digit, np.random.default_rng(0), ALWAYS) is digit
+
+
+def test_strokes_drawn_from_the_other_end_or_in_another_order(pen_digit_set):
+    digit = next(d for d in pen_digit_set if len(d.strokes) == 3)
+    backwards = drawing_order_variant(digit, np.random.default_rng(0), StrokeTrainingSettings(
+        reversed_stroke_probability=1.0, shuffled_order_probability=0.0))
+    assert all(np.array_equal(new, old[::-1]) for new, old in zip(backwards.strokes, digit.strokes, strict=True))
+    orders = {tuple(id(s) for s in drawing_order_variant(digit, np.random.default_rng(seed), StrokeTrainingSettings(
+        reversed_stroke_probability=0.0, shuffled_order_probability=1.0)).strokes) for seed in range(20)}
+    assert len(orders) > 1 and all(set(order) == {id(s) for s in digit.strokes} for order in orders)
+    unchanged = StrokeTrainingSettings(reversed_stroke_probability=0.0, shuffled_order_probability=0.0)
+    assert drawing_order_variant(digit, np.random.default_rng(0), unchanged).strokes == digit.strokes

@@ -5,7 +5,8 @@ trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mous
 (training/pen_render.mouse_strokes: slant, rotation, stretch, size, place, 60-125 Hz reports
 at uneven speed, whole pixels, jitter), plus a share drawn with the tablet's own points after
 the same slant, rotation and stretch; a share of the 0s, 1s and 7s get a slash, a flag or a
-bar (writing_variant), as the image model's MNIST does. The pool of augmented copies is drawn
+bar (writing_variant), as the image model's MNIST does; now and then a stroke is drawn from
+its other end or the strokes in another order (drawing_order_variant). The pool of augmented copies is drawn
 once per run.
 
     python -m training.stroke_model --output model/digitpad-strokes.tflite      # all pen digits
@@ -48,6 +49,8 @@ class StrokeTrainingSettings:
     slashed_zero_probability: float = 0.35  # a 0 gets a slash (as training/augment.py gives MNIST)
     crossed_seven_probability: float = 0.25  # a 7 gets a bar across its stem
     flagged_one_probability: float = 0.5  # a 1 gets a flag at the top (and sometimes a base)
+    reversed_stroke_probability: float = 0.15  # each stroke drawn from its other end
+    shuffled_order_probability: float = 0.1  # a digit of several strokes has them in another order
     seed: int = 0  # seeds the augmentation, the shuffling and the weights
     precision: str = "float32"  # or "mixed_bfloat16" (the exported model is float32 either way)
 
@@ -122,6 +125,18 @@ def writing_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
     return dataclasses.replace(digit, strokes=tuple(before + strokes + after))
 
 
+def drawing_order_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
+                          settings: StrokeTrainingSettings) -> pen_digits.PenDigit:
+    """Sometimes draw a stroke from its other end, or the strokes in another order: writers
+    differ (some write a 9 or a 1 from the bottom up), and a model that has only seen the
+    usual order is lost on the rest."""
+    strokes = [stroke[::-1] if rng.random() < settings.reversed_stroke_probability else stroke
+               for stroke in digit.strokes]
+    if len(strokes) > 1 and rng.random() < settings.shuffled_order_probability:
+        strokes = [strokes[index] for index in rng.permutation(len(strokes))]
+    return dataclasses.replace(digit, strokes=tuple(strokes))
+
+
 def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray, np.ndarray]:
     """`copies` augmented drawings of each digit -> ((N, 64, 5) float32 sequences, (N,) int32 labels)."""
     rng = np.random.default_rng(settings.seed)
@@ -132,7 +147,8 @@ def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray
     for _ in range(settings.copies):
         for digit in digits:
             as_written = rng.random() < settings.as_written_share
-            drawn = augmented_strokes(writing_variant(digit, rng, settings), rng, as_written)
+            varied = drawing_order_variant(writing_variant(digit, rng, settings), rng, settings)
+            drawn = augmented_strokes(varied, rng, as_written)
             sequences[row] = strokes_to_sequence(drawn)
             labels[row] = digit.label
             row += 1
