@@ -43,15 +43,11 @@ def predict(files, as_json: bool, model_file=None) -> int:
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
 
-    try:
-        recognizer = load_recognizer(model_file)
-    except ModelError as error:
-        print(f"digitpad: {error}", file=sys.stderr)
-        return 2
+    recognizer = None  # loaded at the first readable picture: refusing a file needs no model
     status = 0
     for path in files:
         try:
-            result = recognizer.recognise_picture(read_picture(path))
+            picture = read_picture(path)
         except PictureError as error:
             print(f"digitpad: {error}", file=sys.stderr, flush=True)
             if as_json:  # scripts see every file, the unreadable ones too
@@ -59,6 +55,13 @@ def predict(files, as_json: bool, model_file=None) -> int:
                 print(json.dumps({"file": str(path), "error": reason}), flush=True)
             status = 2
             continue
+        if recognizer is None:
+            try:
+                recognizer = load_recognizer(model_file)
+            except ModelError as error:
+                print(f"digitpad: {error}", file=sys.stderr)
+                return 2
+        result = recognizer.recognise_picture(picture)
         if as_json:
             print(json.dumps({"file": str(path), **result.to_json()}), flush=True)
         elif not result.digits:
@@ -66,7 +69,8 @@ def predict(files, as_json: bool, model_file=None) -> int:
         else:
             verdict = "" if result.sure else " (not sure)"
             print(f"{path}: {result.text} {result.confidence:.1%}{verdict}", flush=True)
-    recognizer.close()
+    if recognizer is not None:
+        recognizer.close()
     return status
 
 

@@ -29,10 +29,6 @@ class PictureError(ValueError):
 def read_picture(path: pathlib.Path, max_pixels: int | None = None) -> np.ndarray:
     """(H, W) or (H, W, C) uint8 pixels of a picture file, JPEGs turned as their EXIF
     orientation says; PictureError, naming the file, for anything else."""
-    import cv2
-
-    from digitpad.model import quiet_native_stderr
-
     max_pixels = MAX_PIXELS if max_pixels is None else max_pixels
     path = pathlib.Path(path)
     try:
@@ -55,6 +51,10 @@ def read_picture(path: pathlib.Path, max_pixels: int | None = None) -> np.ndarra
         raise PictureError(f"{path}: {error}") from error
     if width * height > max_pixels:
         raise PictureError(f"{path}: picture too large ({width}x{height} pixels, at most {max_pixels / 1e6:g} million)")
+    import cv2  # only now: a refused file costs no OpenCV
+
+    from digitpad.model import quiet_native_stderr
+
     # JPEG: straight to grey (all recognition needs), turned upright by its EXIF orientation,
     # which only IMREAD_UNCHANGED ignores; the others keep their alpha channel (transparent = paper)
     flags = cv2.IMREAD_GRAYSCALE if kind == "JPEG" else cv2.IMREAD_UNCHANGED
