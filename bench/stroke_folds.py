@@ -74,13 +74,18 @@ def stroke_probabilities(model_file, digits, conditions):
         [pen_digits.to_strokes(digit, c, CANVAS_SIZE) for digit in digits])) for c in conditions}
 
 
+def combined_probabilities(image, stroke, weight):
+    """(N, 10) float64: softmax((1 - weight) log p_image + weight log p_stroke)."""
+    logits = (1 - weight) * np.log(np.maximum(image, FLOOR)) + weight * np.log(np.maximum(stroke, FLOOR))
+    logits -= logits.max(axis=1, keepdims=True)
+    return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+
+
 def combined_right(image, stroke, labels, weight):
     """((N,) bool combined answer right, mean log loss of the combination over single pieces)."""
     probabilities, pieces, right = image
     single = pieces == 1
-    logits = (1 - weight) * np.log(np.maximum(probabilities, FLOOR)) + weight * np.log(np.maximum(stroke, FLOOR))
-    logits -= logits.max(axis=1, keepdims=True)
-    combined = np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    combined = combined_probabilities(probabilities, stroke, weight)
     answer = np.where(single, combined.argmax(axis=1) == labels, right)
     loss = -np.log(np.maximum(combined[single, labels[single]], FLOOR)).mean() if single.any() else 0.0
     return answer, float(loss)
@@ -90,6 +95,19 @@ def fold_scores(image, stroke, labels, weight):
     """(mean accuracy over the conditions, mean log loss) of the combination on one fold."""
     scores = [combined_right(image[name], stroke[name], labels, weight) for name in image]
     return float(np.mean([answer.mean() for answer, _ in scores])), float(np.mean([loss for _, loss in scores]))
+
+
+def confidence_figures(image, stroke, labels, weight, confident: float):
+    """Over the single-piece digits of one condition: share shown "not sure" (best probability
+    under `confident`) and share confidently wrong, image alone and combined."""
+    probabilities, pieces, _ = image
+    single = pieces == 1
+    figures = {}
+    for kind, table in (("image", probabilities), ("combined", combined_probabilities(probabilities, stroke, weight))):
+        best, answer = table[single].max(axis=1), table[single].argmax(axis=1)
+        figures[kind] = {"not_sure": float((best < confident).mean()),
+                         "sure_and_wrong": float(((best >= confident) & (answer != labels[single])).mean())}
+    return figures
 
 
 def choose_weight(folds: dict, chosen_on) -> float:
@@ -126,6 +144,7 @@ def main():
     source.add_argument("--image-folds", type=pathlib.Path, help="holds fold-K/digitpad.tflite, trained without fold K")
     parser.add_argument("--stroke-folds", type=pathlib.Path, default=common.OUT / "stroke_folds",
                         help="holds fold-K/digitpad-strokes.tflite (trained here when missing)")
+    parser.add_argument("--seed", type=int, default=0, help="seed of the stroke models trained here")
     parser.add_argument("--tag", required=True, help="names the image-probability caches and the JSON of figures")
     parser.add_argument("--weight", type=float, default=None,
                         help="use this w_stroke on every fold instead of choosing it on the other folds")
@@ -135,7 +154,7 @@ def main():
 
     from digitpad import pen_digits
     from training.folds import FOLDS, fold_rows
-    from training.stroke_model import train_stroke_model
+    from training.stroke_model import StrokeTrainingSettings, train_stroke_model
 
     conditions = pen_digits.CONDITIONS
     names = [c.name for c in conditions]
@@ -147,7 +166,9 @@ def main():
         stroke_file = arguments.stroke_folds / f"fold-{fold}" / "digitpad-strokes.tflite"
         if not stroke_file.is_file():
             print(f"fold {fold}: training the stroke model without it -> {stroke_file}", flush=True)
-            print(f"  {train_stroke_model(stroke_file, common.PEN_DIGITS, hold_out_fold=fold, verbose=0)}", flush=True)
+            trained = train_stroke_model(stroke_file, common.PEN_DIGITS, hold_out_fold=fold,
+                                         settings=StrokeTrainingSettings(seed=arguments.seed), verbose=0)
+            print(f"  {trained}", flush=True)
         image_file = arguments.image_model or arguments.image_folds / f"fold-{fold}" / "digitpad.tflite"
         if not image_file.is_file():
             print(f"fold {fold}: {image_file}: no such image model, fold left out", flush=True)
@@ -167,6 +188,9 @@ def main():
 
     if len(folds) < 2 and arguments.weight is None:
         raise SystemExit("the weight is chosen on the other folds: give --weight W with fewer than two folds")
+    from digitpad.settings import RecognitionSettings
+
+    confident = RecognitionSettings().confident
     summary = {"tag": arguments.tag, "folds": {}}
     rows = []
     for fold, data in folds.items():
@@ -185,6 +209,10 @@ def main():
             }
         for kind in ("image", "stroke", "combined"):
             figures[kind] = float(np.mean([figures["conditions"][name][kind] for name in names]))
+        shares = [confidence_figures(image[name], stroke[name], labels, weight, confident) for name in names]
+        figures["confidence"] = {kind: {key: float(np.mean([share[kind][key] for share in shares]))
+                                        for key in ("not_sure", "sure_and_wrong")} for kind in ("image", "combined")}
+        for kind in ("image", "stroke", "combined"):
             rows.append((fold, kind, [figures["conditions"][name][kind] for name in names], figures[kind]))
         summary["folds"][fold] = figures
     summary["w_stroke_all_folds"] = choose_weight(folds, list(folds))
@@ -202,7 +230,12 @@ def main():
     print(f"mean over folds: image {summary['image']:.2%}, stroke {summary['stroke']:.2%}, combined "
           f"{summary['combined']:.2%}; gain {summary['gain_points']:+.2f} points (per fold "
           f"{', '.join(f'{100 * g:+.2f}' for g in gains)}); bar met: {summary['bar_met']}")
-    print(f"w_stroke chosen on all three folds: {summary['w_stroke_all_folds']:.2f}")
+    print(f"w_stroke chosen on all folds: {summary['w_stroke_all_folds']:.2f}")
+    for fold, figures in summary["folds"].items():
+        shares = figures["confidence"]
+        print(f"fold {fold}, single pieces, below {confident:.0%} (not sure) / sure and wrong: image "
+              f"{shares['image']['not_sure']:.2%} / {shares['image']['sure_and_wrong']:.2%}, combined "
+              f"{shares['combined']['not_sure']:.2%} / {shares['combined']['sure_and_wrong']:.2%}")
 
     if arguments.latency_digits:
         times = stroke_latency(folds[0]["stroke_file"], everything[: arguments.latency_digits])
