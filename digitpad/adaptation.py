@@ -185,3 +185,22 @@ class AdaptedModel:
         if self.adapter is None or features is None:
             return probabilities
         return self.adapter.adjust(probabilities, features)
+
+
+def learn_taught_samples(model: AdaptedModel, samples) -> str:
+    """Teach `model` the samples stored in the user's folder (storage.TaughtSamples); returns
+    what the user should hear about it ("" when all went well): files skipped, or why this
+    model cannot learn from them."""
+    notes = []
+    if samples.skipped:
+        shown = ", ".join(samples.skipped[:3])
+        if len(samples.skipped) > 3:
+            shown += f" and {len(samples.skipped) - 3} more"
+        notes.append(f"Skipped {len(samples.skipped)} file(s) in the samples folder that are not taught samples: "
+                     f"{shown}.")
+    if len(samples.labels) and model.adapter is None:
+        notes.append(f"Your {len(samples.labels)} taught samples are kept, but this model cannot learn from them "
+                     f"({model.cannot_adapt}).")
+    elif len(samples.labels):
+        model.teach(samples.images.astype(np.float32) / 255.0, samples.labels)
+    return " ".join(notes)

@@ -15,7 +15,7 @@ import numpy as np
 import pygame
 
 from digitpad import ink, view
-from digitpad.adaptation import AdaptedModel
+from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
@@ -274,21 +274,9 @@ class App:
     def _restore_teaching(self) -> None:
         """Teach the model again what the user taught before (the samples folder), before the
         first drawing is read; files that are not readable samples are named and skipped."""
-        model = self.recognizer.model
-        samples = self.store.read_samples()
-        notes = []
-        if samples.skipped:
-            shown = ", ".join(samples.skipped[:3]) + (f" and {len(samples.skipped) - 3} more"
-                                                     if len(samples.skipped) > 3 else "")
-            notes.append(f"Skipped {len(samples.skipped)} file(s) in {self.store.samples_dir} that are not "
-                         f"taught samples: {shown}.")
-        if len(samples.labels) and model.adapter is None:
-            notes.append(f"Your {len(samples.labels)} taught samples are kept but this model cannot learn from them "
-                         f"({model.cannot_adapt}).")
-        elif len(samples.labels):
-            model.teach(samples.images.astype("float32") / 255.0, samples.labels)
-        if notes:
-            self._say(" ".join(notes), error=True)
+        note = learn_taught_samples(self.recognizer.model, self.store.read_samples())
+        if note:
+            self._say(note, error=True)
 
     def _notice(self, text: str, error: bool = False) -> None:
         """Say which model is used (or why none is): in the panel for good, and on stderr."""

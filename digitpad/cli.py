@@ -26,20 +26,34 @@ def build_parser() -> argparse.ArgumentParser:
     predict = commands.add_parser("predict", help="print the number read in each picture")
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
     predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
+    predict.add_argument("--no-adapt", action="store_true",
+                         help="read with the model alone, not with what you taught in the window")
     # SUPPRESS: without --model here, the value given before `predict` is kept
     predict.add_argument("--model", type=pathlib.Path, default=argparse.SUPPRESS, help=model_help)
     return parser
 
 
-def load_recognizer(model_file):
+def load_recognizer(model_file, user_dir: pathlib.Path | None = None):
+    """The Recognizer of `model_file` (None: the bundled model). With user_dir, it reads with
+    what the user taught in the window (the samples in that folder), as the window does."""
+    from digitpad.adaptation import AdaptedModel, learn_taught_samples
     from digitpad.model import DigitModel
     from digitpad.recognition import Recognizer
     from digitpad.resources import model_path
+    from digitpad.storage import UserStore
 
-    return Recognizer(DigitModel(model_file or model_path()))
+    model = DigitModel(model_file or model_path())
+    if user_dir is None:
+        return Recognizer(model)
+    adapted = AdaptedModel(model)
+    note = learn_taught_samples(adapted, UserStore(user_dir).read_samples())
+    if note:
+        print(f"digitpad: {note}", file=sys.stderr, flush=True)
+    return Recognizer(adapted)
 
 
-def predict(files, as_json: bool, model_file=None) -> int:
+def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
+    """Read each picture; with `adapt`, with what the user taught in the window."""
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
 
@@ -57,7 +71,9 @@ def predict(files, as_json: bool, model_file=None) -> int:
             continue
         if recognizer is None:
             try:
-                recognizer = load_recognizer(model_file)
+                from digitpad.storage import default_user_dir
+
+                recognizer = load_recognizer(model_file, default_user_dir() if adapt else None)
             except ModelError as error:
                 print(f"digitpad: {error}", file=sys.stderr)
                 return 2
@@ -67,7 +83,7 @@ def predict(files, as_json: bool, model_file=None) -> int:
         elif not result.digits:
             print(f"{path}: no digits found", flush=True)
         else:
-            verdict = "" if result.sure else " (not sure)"
+            verdict = "" if result.sure else f" (not sure: {result.doubt})"
             print(f"{path}: {result.text} {result.confidence:.1%}{verdict}", flush=True)
     if recognizer is not None:
         recognizer.close()
@@ -100,7 +116,7 @@ def main(argv=None) -> int:
     user_video_driver = os.environ.get("SDL_VIDEODRIVER")  # as the user set it, before anything else
     arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
-        return predict(arguments.files, arguments.json, arguments.model)
+        return predict(arguments.files, arguments.json, arguments.model, adapt=not arguments.no_adapt)
     if arguments.self_test:
         from digitpad.selftest import run_self_test
 

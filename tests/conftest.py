@@ -70,3 +70,27 @@ def balanced_sample(digits, per_class: int, seed: int = 0):
         rows = [i for i, digit in enumerate(digits) if digit.label == label]
         chosen.extend(digits[i] for i in rng.choice(rows, per_class, replace=False))
     return chosen
+
+
+def teach_a_misread_picture(folder: pathlib.Path, home: pathlib.Path):
+    """Write a picture of a 0 crossed by a bar (the bundled model reads it as 8) to folder, and
+    teach it as 0 in the user folder `home` as the window would (samples/0/*.png, the 28x28
+    input). Returns (picture path, what the bundled model reads)."""
+    import cv2
+
+    from digitpad.cli import load_recognizer
+    from digitpad.drawing import Stroke
+    from digitpad.ink import render_mask
+    from digitpad.storage import UserStore
+
+    angles = np.linspace(0, 2 * np.pi, 40)
+    ring = tuple((float(280 + 90 * np.sin(a)), float(280 - 170 * np.cos(a))) for a in angles)
+    strokes = [Stroke(ring, 24.0), Stroke(((170, 280), (390, 280)), 24.0)]
+    picture = np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8)
+    path = folder / "crossed-zero.png"
+    cv2.imwrite(str(path), picture)
+    recognizer = load_recognizer(None)
+    result = recognizer.recognise_picture(picture)
+    recognizer.close()
+    UserStore(home).save_sample(result.digits[0].image, 0)
+    return path, result.text

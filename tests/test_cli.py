@@ -178,3 +178,21 @@ def test_self_test_passes_from_another_directory(tmp_path):
 def test_version():
     completed = run("--version")
     assert completed.returncode == 0 and completed.stdout.startswith("digitpad ")
+
+
+def test_predict_reads_with_what_was_taught_in_the_window(tmp_path, user_home):
+    from tests.conftest import teach_a_misread_picture
+
+    path, bundled_reading = teach_a_misread_picture(tmp_path, user_home)
+    assert bundled_reading != "0"  # the bundled model misreads this 0
+    environment_home = {"DIGITPAD_HOME": str(user_home)}
+    adapted = run_with_env(environment_home, "predict", "--json", str(path))
+    alone = run_with_env(environment_home, "predict", "--json", "--no-adapt", str(path))
+    assert json.loads(adapted.stdout)["text"] == "0"
+    assert json.loads(alone.stdout)["text"] == bundled_reading
+
+
+def run_with_env(extra, *args):
+    environment = {**os.environ, "PYTHONPATH": str(REPO), **extra}
+    return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
+                          cwd=REPO, env=environment, timeout=120)

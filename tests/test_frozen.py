@@ -4,6 +4,7 @@ Skipped unless DIGITPAD_EXE names the built one-folder program (CI sets it after
 `pyinstaller build_exe.spec`); the restart test also needs Xvfb and xdotool.
 """
 
+import json
 import os
 import pathlib
 import shutil
@@ -65,12 +66,24 @@ def test_frozen_agrees_with_source_on_pen_digits(tmp_path):
         files.append(str(path))
         expected.append(recognizer.recognise_picture(mask * 255).to_json())
     completed = run(["predict", "--json", *files], tmp_path, tmp_path, timeout=600)
-    import json
-
     frozen = [json.loads(line) for line in completed.stdout.splitlines()]
     assert len(frozen) == len(expected) == 6353
     assert [f["text"] for f in frozen] == [e["text"] for e in expected]
     assert np.allclose([f["confidence"] for f in frozen], [e["confidence"] for e in expected], atol=1e-4)
+
+
+def test_frozen_predict_adapts_to_what_was_taught(tmp_path):
+    """The executable reads with the user's taught samples, with numpy and LiteRT only."""
+    from tests.conftest import teach_a_misread_picture
+
+    home = tmp_path / "digitpad-home"
+    path, bundled_reading = teach_a_misread_picture(tmp_path, home)
+    assert bundled_reading != "0"
+    adapted = run(["predict", "--json", str(path)], tmp_path, tmp_path, DIGITPAD_HOME=str(home))
+    alone = run(["predict", "--json", "--no-adapt", str(path)], tmp_path, tmp_path, DIGITPAD_HOME=str(home))
+    assert adapted.returncode == 0 and alone.returncode == 0, adapted.stderr + alone.stderr
+    assert json.loads(adapted.stdout)["text"] == "0"
+    assert json.loads(alone.stdout)["text"] == bundled_reading
 
 
 def test_no_build_machine_paths_in_the_bundle():
