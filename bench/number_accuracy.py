@@ -1,5 +1,10 @@
 """Whole numbers: 2-5 pen digits side by side with natural gaps, drawn through the app
-(issue bar: >= 95 % of numbers read exactly)."""
+(issue bar: >= 95 % of numbers read exactly).
+
+--late-strokes P: with probability P, a digit of several strokes has its last stroke (the bar
+of a 7, a 4's stem, a 5's flag) drawn after the whole number instead, in the order of the
+digits; --right-to-left writes the digits from the last to the first. Both only change the
+order of the strokes, never the drawing, so every variant draws the same numbers."""
 
 import argparse
 
@@ -11,6 +16,28 @@ def compose(digits, rng, canvas_size, brush):
     """Strokes of the digits written left to right at one height, the ink of neighbours
     15-45 % of that height apart (the gap a reader sees, brush included); the number is made
     smaller until it fits 92 % of the canvas width."""
+    return [stroke for strokes in compose_digits(digits, rng, canvas_size, brush) for stroke in strokes]
+
+
+def reorder(per_digit, rng, late=0.0, right_to_left=False):
+    """The strokes of compose_digits in the order written: digits left to right (or right to
+    left), and with probability `late` each digit of several strokes leaves its last stroke
+    for after the whole number. rng draws one number per digit, whatever the options."""
+    draws = [rng.uniform() for _ in per_digit]
+    order = per_digit[::-1] if right_to_left else per_digit
+    draws = draws[::-1] if right_to_left else draws
+    strokes, later = [], []
+    for digit, draw in zip(order, draws, strict=True):
+        if len(digit) > 1 and draw < late:
+            strokes += digit[:-1]
+            later.append(digit[-1])
+        else:
+            strokes += digit
+    return strokes + later
+
+
+def compose_digits(digits, rng, canvas_size, brush):
+    """compose, with each digit's strokes in a list of their own, left to right."""
     from digitpad.drawing import Stroke
 
     boxes = [(np.concatenate(d.strokes).min(axis=0), np.concatenate(d.strokes).max(axis=0)) for d in digits]
@@ -30,7 +57,7 @@ def compose(digits, rng, canvas_size, brush):
     for index, (digit, scale, (low, high)) in enumerate(zip(digits, scales, boxes, strict=True)):
         middle_y = (low[1] + high[1]) / 2
         shift = np.array([x - low[0] * scale, canvas_size / 2 + jitter[index] * height - middle_y * scale])
-        strokes += [Stroke(tuple(map(tuple, s * scale + shift)), brush) for s in digit.strokes]
+        strokes.append([Stroke(tuple(map(tuple, s * scale + shift)), brush) for s in digit.strokes])
         if index < len(gaps):
             x += widths[index] + gaps[index] * height + brush
     return strokes
@@ -61,6 +88,9 @@ def main():
     parser.add_argument("--count", type=int, default=1000)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--brush", type=float, default=None, help="brush diameter (default: the app's)")
+    parser.add_argument("--late-strokes", type=float, default=0.0, metavar="P",
+                        help="probability that a digit's last stroke is drawn after the whole number")
+    parser.add_argument("--right-to-left", action="store_true", help="write the digits last to first")
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
@@ -71,25 +101,34 @@ def main():
     app = common.new_app(arguments.set)
     brush = arguments.brush or app.settings.canvas.default_brush
     rng = np.random.default_rng(arguments.seed)
+    order_rng = np.random.default_rng([arguments.seed, 1])  # the numbers drawn do not depend on it
     by_length = {n: [] for n in range(2, 6)}
-    failures = []
+    failures, reordered, read_right = [], [], []
     for _ in range(arguments.count):
         length = int(rng.integers(2, 6))
         chosen = [digits[i] for i in rng.choice(len(digits), length, replace=False)]
         expected = "".join(str(d.label) for d in chosen)
         common.clear(app)
-        strokes = compose(chosen, rng, app.settings.canvas.canvas_size, brush)
+        per_digit = compose_digits(chosen, rng, app.settings.canvas.canvas_size, brush)
+        strokes = reorder(per_digit, order_rng, arguments.late_strokes, arguments.right_to_left)
+        written_in_order = [id(stroke) for digit in per_digit for stroke in digit]
+        reordered.append([id(stroke) for stroke in strokes] != written_in_order)
         draw_strokes(app, strokes)
         app.flush()
-        by_length[length].append(app.result.text == expected)
-        if not by_length[length][-1]:
+        read_right.append(app.result.text == expected)
+        by_length[length].append(read_right[-1])
+        if not read_right[-1]:
             failures.append((strokes, expected, app.result.text))
     for length, right in by_length.items():
         print(f"{length} digits: {np.mean(right):.2%} of {len(right)}")
-    everything = sum(by_length.values(), [])
-    print(f"numbers read exactly: {np.mean(everything):.2%} of {len(everything)} (brush {brush:.0f})")
+    print(f"numbers read exactly: {np.mean(read_right):.2%} of {len(read_right)} (brush {brush:.0f})")
+    if any(reordered):
+        right = [r for r, moved in zip(read_right, reordered, strict=True) if moved]
+        print(f"  of which not written stroke by stroke left to right: {np.mean(right):.2%} of {len(right)}")
     if failures:
-        path = common.OUT / f"number_errors_brush{brush:.0f}.png"
+        variant = (f"_late{arguments.late_strokes:g}" if arguments.late_strokes else "") + (
+            "_rtl" if arguments.right_to_left else "")
+        path = common.OUT / f"number_errors_brush{brush:.0f}{variant}.png"
         write_failures(path, failures[:60], app.settings.canvas.canvas_size)
         print(f"failures drawn in {path}")
     app.close()

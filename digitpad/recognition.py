@@ -3,9 +3,10 @@
 import concurrent.futures
 import dataclasses
 
+import cv2
 import numpy as np
 
-from digitpad import ink, preprocess
+from digitpad import grouping, ink, preprocess
 from digitpad.drawing import Stroke
 from digitpad.settings import RecognitionSettings
 
@@ -18,6 +19,8 @@ class DigitResult:
     image: np.ndarray  # (28, 28) float32, what the model saw
     sure: bool  # confident enough, and shaped like a digit
     doubt: str = ""  # why it is not sure, in a few words (see the reasons below); "" when sure
+    strokes: tuple[int, ...] = ()  # indices, into the strokes recognised, of this digit's ink
+    # strokes in drawing order (erasers are in no digit); () when read from a mask or a picture
 
 
 # Why a digit or a number is "not sure": each says in a few words which check failed.
@@ -83,6 +86,14 @@ class Result:
 EMPTY = Result()
 
 
+def _join_shown(first, second, first_shown, second_shown):
+    """The shown ink of two pieces joined (see preprocess.join), or None without it."""
+    if first_shown is None or second_shown is None:
+        return None
+    return preprocess.join(preprocess.DigitInk(first_shown, first.box),
+                           preprocess.DigitInk(second_shown, second.box)).mask
+
+
 def _region(image, box):
     """image[box] for box (left, top, right, bottom), or None without an image."""
     if image is None:
@@ -106,26 +117,36 @@ class Recognizer:
         user sees it when the mask was drawn with another brush (see strokes_to_mask); it
         tells a patch coloured in solid from strokes. A digit whose ink box is shorter than
         `min_side` pixels on its longest side is too small to read (recognise_strokes sets it
-        from the canvas; a picture's digits may be any size, so pictures have none)."""
+        from the canvas; a picture's digits may be any size, so pictures have none). The ink
+        is split into digits by its geometry alone (preprocess.split_digits)."""
         settings = self.settings.preprocess
         pieces = preprocess.split_digits(mask, settings) if np.count_nonzero(mask) >= settings.min_ink_pixels else []
+        return self._read(pieces, [_region(shown, piece.box) for piece in pieces], min_side)
+
+    def _read(self, pieces, shown, min_side, members=None) -> Result:
+        """Digits' ink (DigitInk, left to right) -> Result. shown[i]: piece i's ink as the user
+        sees it, cropped to its box (or None); members[i]: the indices of piece i's strokes
+        (None for masks and pictures)."""
         if not pieces:
             return EMPTY
+        members = list(members) if members is not None else [() for _ in pieces]
+        shown = list(shown)
         limit = self.settings.max_digits
         scribble = TOO_MANY_DIGITS.format(limit=limit) if len(pieces) > limit else ""
-        pieces = pieces[:limit]
+        pieces, shown, members = list(pieces[:limit]), shown[:limit], members[:limit]
+        settings = self.settings.preprocess
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         predicted = self.inference.submit(self.model.predict, np.stack(images))
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
-        originals = list(pieces)
-        verdicts = {id(piece): self._shape_doubt(image, piece.mask, _region(shown, piece.box), min_side)
-                    for image, piece in zip(images, pieces, strict=True)}
+        originals = list(pieces)  # kept alive, so no joined piece can take an original's id
+        verdicts = {id(piece): self._shape_doubt(image, piece.mask, solid, min_side)
+                    for image, piece, solid in zip(images, pieces, shown, strict=True)}
         probabilities = list(predicted.result())
-        self._join_close_pieces(pieces, images, probabilities)
+        self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
-                  else self._shape_doubt(image, piece.mask, _region(shown, piece.box), min_side)  # joined
-                  for image, piece in zip(images, pieces, strict=True)]
-        return self._result(images, probabilities, scribble, doubts)
+                  else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
+                  for image, piece, solid in zip(images, pieces, shown, strict=True)]
+        return self._result(images, probabilities, scribble, doubts, members)
 
     def close(self) -> None:
         """Let the inference thread go (it also ends by itself when the program exits)."""
@@ -156,14 +177,15 @@ class Recognizer:
         solid = shown if shown is not None and shown.any() else mask
         return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
-    def _join_close_pieces(self, pieces, images, probabilities) -> None:
+    def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
         ink than of both pieces together. A piece that (nearly) touches a neighbour and is much
         narrower or shorter (settings.part_size) -- an open 4's stem, a 5's floating flag --
         becomes part of it whenever the joined ink is read confidently. Two confident digits of
         a size are never joined: the model is overconfident on odd joined shapes; nor is ink
-        joined into something far wider than a digit. Lists are changed in place."""
+        joined into something far wider than a digit. Lists (shown: each piece's ink as the
+        user sees it, or None; members: its strokes' indices) are changed in place."""
         settings = self.settings
         index = 0
         while index < len(pieces) - 1:
@@ -185,6 +207,8 @@ class Recognizer:
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]
+                    shown[index : index + 2] = [_join_shown(first, second, shown[index], shown[index + 1])]
+                    members[index : index + 2] = [tuple(sorted(members[index] + members[index + 1]))]
                     continue  # the joined digit may take its next neighbour too
             index += 1
 
@@ -195,23 +219,55 @@ class Recognizer:
         reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
         return self._result(list(images), list(self.model.predict(images)), reason, doubts)
 
-    def _result(self, images, probabilities, scribble: str, doubts) -> Result:
+    def _result(self, images, probabilities, scribble: str, doubts, members=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
-        is not shaped like a digit ("" when it is, see _shape_doubt)."""
+        is not shaped like a digit ("" when it is, see _shape_doubt); members[i]: the indices
+        of digit i's strokes (none given: ())."""
         digits = []
-        for image, row, doubt in zip(images, probabilities, doubts, strict=True):
+        members = members if members is not None else [() for _ in images]
+        for image, row, doubt, strokes in zip(images, probabilities, doubts, members, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
             if not doubt and confidence < self.settings.confident:
                 doubt = LOW_CONFIDENCE.format(confidence=confidence)
-            digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt))
+            digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt,
+                                      tuple(strokes)))
         return Result(tuple(digits), bool(scribble), scribble)
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
-        """Strokes in canvas pixels on a square canvas of side canvas_size -> Result."""
-        mask = self.strokes_to_mask(strokes, canvas_size)
-        shown = self.strokes_to_mask(strokes, canvas_size, as_drawn=True) if self.settings.recognition_brush else None
-        return self.recognise_mask(mask, shown, min_side=self.settings.min_digit_size * max(mask.shape))
+        """Strokes in canvas pixels, in drawing order, on a square canvas of side canvas_size
+        -> Result. The strokes are grouped into digits by their order and place
+        (digitpad.grouping); each digit is rendered alone, the erasers applied to all."""
+        pieces, shown, members = self.stroke_pieces(strokes, canvas_size)
+        side = max(1, int(round(canvas_size * self.settings.recognition_scale)))
+        return self._read(pieces, shown, self.settings.min_digit_size * side, members)
+
+    def stroke_pieces(self, strokes: list[Stroke], canvas_size: int):
+        """(pieces, shown, members), one each per digit, left to right: the digit's ink on the
+        recognition raster as a DigitInk (mask cropped to its box, the box in raster pixels),
+        its ink as the user sees it cropped to the same box (None when recognition keeps the
+        user's brush), and the indices of its strokes. [] for each when there is no ink."""
+        groups = grouping.group_strokes(strokes, self.settings.grouping)
+        erasers = [index for index, stroke in enumerate(strokes) if stroke.erase]
+        pieces, shown, members, ink = [], [], [], 0
+        for group in groups:
+            order = sorted(group + [eraser for eraser in erasers if eraser > group[0]])
+            chosen = [strokes[index] for index in order]
+            mask = self.strokes_to_mask(chosen, canvas_size)
+            left, top, width, height = cv2.boundingRect(mask)
+            if not width:
+                continue  # erased on the finer raster
+            box = (left, top, left + width, top + height)
+            pieces.append(preprocess.DigitInk(mask[top : top + height, left : left + width], box))
+            if self.settings.recognition_brush:
+                shown.append(_region(self.strokes_to_mask(chosen, canvas_size, as_drawn=True), box))
+            else:
+                shown.append(None)
+            members.append(tuple(group))
+            ink += int(np.count_nonzero(pieces[-1].mask))
+        if ink < self.settings.preprocess.min_ink_pixels:
+            return [], [], []
+        return pieces, shown, members
 
     def strokes_to_mask(self, strokes: list[Stroke], canvas_size: int, as_drawn: bool = False) -> np.ndarray:
         """The recognition raster: (S, S) uint8 with S = canvas_size * recognition_scale.

@@ -3,6 +3,7 @@
 import dataclasses
 
 from digitpad.adaptation import AdaptationSettings
+from digitpad.grouping import GroupingSettings
 from digitpad.preprocess import PreprocessSettings
 
 
@@ -39,6 +40,7 @@ class RecognitionSettings:
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
     live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
+    grouping: GroupingSettings = GroupingSettings()  # how a drawing's strokes are grouped into digits
 
 
 @dataclasses.dataclass(frozen=True)

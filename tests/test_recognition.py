@@ -137,3 +137,38 @@ def test_a_model_failure_reaches_the_caller():
     with pytest.raises(RuntimeError, match="the model broke"):
         recognizer.recognise_strokes(SEVEN, 560)
     recognizer.close()
+
+
+SEVEN_WITHOUT_BAR = Stroke(((100, 150), (220, 150), (150, 420)), 24.0)
+SEVEN_BAR = Stroke(((120, 290), (200, 290)), 24.0)
+ONE_AT_350 = Stroke(((350, 150), (345, 420)), 24.0)
+
+
+def test_each_digit_carries_the_indices_of_its_strokes():
+    recognizer = Recognizer(FixedModel(confident(7, 0.99)))
+    strokes = [ONE_AT_350, SEVEN_WITHOUT_BAR, Stroke(((0, 0),), 30.0, erase=True), SEVEN_BAR]  # the 1 first
+    result = recognizer.recognise_strokes(strokes, 560)
+    assert [digit.strokes for digit in result.digits] == [(1, 3), (0,)]  # left to right; erasers in none
+
+
+def test_pictures_and_masks_have_no_strokes():
+    recognizer = Recognizer(FixedModel(confident(7, 0.99)))
+    mask = recognizer.strokes_to_mask(SEVEN, 560)
+    assert [digit.strokes for digit in recognizer.recognise_mask(mask).digits] == [()]
+
+
+def test_erasers_apply_to_every_digit():
+    recognizer = Recognizer(FixedModel(confident(1, 0.99)))
+    ones = [Stroke(((200, 100), (200, 460)), 24.0), Stroke(((400, 100), (400, 460)), 24.0)]
+    lower_half = Stroke(((100, 380), (500, 380)), 200.0, erase=True)  # clears y 280-480
+    pieces, shown, members = recognizer.stroke_pieces([*ones, lower_half], 560)
+    assert members == [(0,), (1,)] and len(shown) == 2
+    scale = recognizer.settings.recognition_scale
+    assert all(piece.box[3] <= 281 * scale for piece in pieces)  # raster pixels
+    assert all(solid.shape == piece.mask.shape for solid, piece in zip(shown, pieces, strict=True))
+
+
+def test_ink_erased_entirely_is_nothing():
+    recognizer = Recognizer(FixedModel(confident(1, 0.99)))
+    strokes = [*SEVEN, Stroke(((150, 130), (400, 130), (260, 460)), 80.0, erase=True)]
+    assert recognizer.recognise_strokes(strokes, 560) == EMPTY

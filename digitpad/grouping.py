@@ -1,0 +1,197 @@
+"""Group a drawing's strokes into digits, using the order they were drawn in as well as where
+they lie. Pure functions, numpy and OpenCV.
+
+People write a digit's strokes one after another, and a stroke that crosses or lies within a
+digit already written belongs to it even when it comes later: the bar of a 7 or the slash of a
+0 added after the whole number, a 4's second stroke, a 5's flag. So each stroke, in drawing
+order, joins the digit whose columns it lies within (or, when its ink touches that digit, at
+least partly within); failing that, a stroke much smaller than a digit just beside it (a
+floating flag, the dot of a broken stroke) joins the digit it was drawn after, or the nearest;
+any other stroke starts a new digit. Digits are returned left to right, whatever order they
+were written in.
+
+Erasers: an eraser stroke clears the ink drawn before it, in every digit (recognition renders
+each digit's strokes together with the erasers, in drawing order). For grouping, each ink stroke
+counts by the part of it that is still visible: a stroke erased entirely belongs to no digit,
+and a partly erased one is placed by what remains. Erasers belong to no group.
+"""
+
+import dataclasses
+
+import cv2
+import numpy as np
+
+from digitpad.drawing import Stroke
+from digitpad.ink import draw_stroke
+
+
+@dataclasses.dataclass(frozen=True)
+class GroupingSettings:
+    within_columns: float = 0.5  # a stroke lies within a digit when their columns overlap by this
+    # share of the narrower of the two and the stroke's middle column is inside the digit's columns
+    touching_columns: float = 0.25  # ... or overlap by this share when their ink touches or crosses
+    # (a 4's bar drawn after its stem reaches left of it; a 1's base is wider than the 1)
+    part_size: float = 0.5  # a stroke whose box is smaller than this x a digit's height on its
+    # longest side is a part (a 5's floating flag, the end of a broken stroke) ...
+    part_gap: float = 0.1  # ... and joins that digit when closer to its ink box than this x the
+    # digit's height (people leave 0.15-0.45 of a digit's height between digits)
+    touch_scale: float = 0.25  # whether inks touch is judged on a raster this fraction of the
+    # canvas (a few canvas pixels are enough to tell a crossing from a gap)
+    max_strokes: int = 200  # more ink strokes than this are not grouped one by one: one group
+    # (a scribble, judged as a whole, as preprocess.split_digits does with too many pieces)
+
+
+DEFAULT_GROUPING = GroupingSettings()
+
+
+@dataclasses.dataclass
+class _Group:
+    members: list[int]  # stroke indices, in drawing order
+    box: list[float]  # (left, top, right, bottom) of its visible ink, canvas pixels
+    ink: np.ndarray | None = None  # its ink on the touch raster, made when first asked for
+
+
+def group_strokes(strokes: list[Stroke], settings: GroupingSettings = DEFAULT_GROUPING) -> list[list[int]]:
+    """Strokes in drawing order (canvas pixels) -> groups of indices into `strokes`, one group
+    per digit, left to right (by the middle of each group's ink box); each group's indices in
+    drawing order. Eraser strokes, and ink strokes erased entirely, are in no group."""
+    for stroke in strokes:
+        if not isinstance(stroke, Stroke):
+            raise TypeError(f"expected digitpad.drawing.Stroke, got {type(stroke).__name__}")
+    touch = _TouchRaster(strokes, settings.touch_scale)
+    visible = [(index, box) for index, box in enumerate(touch.visible_boxes()) if box is not None]
+    if not visible:
+        return []
+    if len(visible) > settings.max_strokes:
+        return [[index for index, _ in visible]]
+    groups: list[_Group] = []
+    current: _Group | None = None  # the digit the previous stroke went to
+    for index, box in visible:
+        target = _owner(index, box, groups, current, touch, settings)
+        if target is None:
+            target = _Group([], list(box))
+            groups.append(target)
+        else:
+            target.box = _union(target.box, box)
+            target.ink = None
+        target.members.append(index)
+        current = target
+    groups.sort(key=lambda group: group.box[0] + group.box[2])
+    return [group.members for group in groups]
+
+
+def _owner(index, box, groups, current, touch, settings):
+    """The group stroke `index` (visible ink box `box`) belongs to, or None for a new digit."""
+    best, best_share = None, 0.0
+    for group in groups:
+        share = _column_share(box, group.box)
+        middle = (box[0] + box[2]) / 2
+        within = share >= settings.within_columns and group.box[0] <= middle <= group.box[2]
+        if not within and not (share >= settings.touching_columns and touch.touches(index, group)):
+            continue
+        # the digit over which most of the stroke lies; a tie goes to the digit being written
+        share = _column_share(box, group.box, box) + (1e-6 if group is current else 0.0)
+        if share > best_share:
+            best, best_share = group, share
+    if best is not None:
+        return best
+    if current is not None and (_continues(box, current.box, settings) or touch.touches(index, current)):
+        return current
+    # a part: much smaller than a digit close beside it
+    size = max(box[2] - box[0], box[3] - box[1])
+    near = []
+    for group in groups:
+        height = group.box[3] - group.box[1]
+        gap = _box_distance(box, group.box)
+        if size < settings.part_size * height and gap < settings.part_gap * height:
+            near.append((gap, id(group), group))
+    return min(near)[2] if near else None
+
+
+def _continues(box, digit, settings):
+    """Whether a stroke drawn right after a digit's strokes (ink box `box`) goes on with that
+    digit: it is close to it (part_gap), and not a stroke as tall as a digit standing beside it
+    (its middle column outside the digit's columns, and their columns overlapping less than
+    touching_columns), which starts the next digit."""
+    height = digit[3] - digit[1]
+    if _box_distance(box, digit) >= settings.part_gap * height:
+        return False
+    tall = box[3] - box[1] >= settings.part_size * height
+    beside = not digit[0] <= (box[0] + box[2]) / 2 <= digit[2] and _column_share(box, digit) < settings.touching_columns
+    return not (tall and beside)
+
+
+def _column_share(box, other, of=None):
+    """How much the columns of two boxes overlap, as a share of the columns of box `of` (by
+    default the narrower of the two); <= 0 when they do not."""
+    overlap = min(box[2], other[2]) - max(box[0], other[0])
+    width = of[2] - of[0] if of is not None else min(box[2] - box[0], other[2] - other[0])
+    return overlap / max(1e-6, width)
+
+
+def _box_distance(box, other):
+    """Distance between two boxes (0 when they overlap)."""
+    gap_x = max(0.0, max(box[0], other[0]) - min(box[2], other[2]))
+    gap_y = max(0.0, max(box[1], other[1]) - min(box[3], other[3]))
+    return float(np.hypot(gap_x, gap_y))
+
+
+def _union(box, other):
+    return [min(box[0], other[0]), min(box[1], other[1]), max(box[2], other[2]), max(box[3], other[3])]
+
+
+class _TouchRaster:
+    """The strokes on a coarse raster, each alone, as the user sees them (their own brush), with
+    the erasers drawn after them applied: tells whose ink is still visible and whose touches."""
+
+    def __init__(self, strokes, scale):
+        self.strokes = strokes
+        self.scale = scale
+        self.erasers = [index for index, stroke in enumerate(strokes) if stroke.erase]
+        points = [np.asarray(stroke.points, np.float64).reshape(-1, 2) for stroke in strokes]
+        # (left, top, right, bottom) of each stroke's ink, canvas pixels, before any erasing
+        self.boxes = [(*(p.min(axis=0) - s.width / 2), *(p.max(axis=0) + s.width / 2))
+                      for p, s in zip(points, strokes, strict=True)]
+        right = max((box[2] for box in self.boxes), default=1.0)
+        bottom = max((box[3] for box in self.boxes), default=1.0)
+        self.shape = (int(bottom * scale) + 2, int(right * scale) + 2)  # (rows, columns), from 0
+        self.masks: dict[int, np.ndarray] = {}  # stroke index -> its visible ink, (rows, columns) uint8
+
+    def visible_boxes(self):
+        """Per stroke, the box of its ink still visible (canvas pixels), or None for erasers and
+        erased strokes. Only strokes an eraser came after are rasterised here."""
+        boxes = []
+        for index, stroke in enumerate(self.strokes):
+            if stroke.erase:
+                boxes.append(None)
+            elif not any(eraser > index for eraser in self.erasers):
+                boxes.append(self.boxes[index])
+            else:
+                mask = self.mask(index)
+                if not mask.any():
+                    boxes.append(None)
+                    continue
+                left, top, width, height = cv2.boundingRect(mask)
+                own = self.boxes[index]  # the coarse raster's box, kept within the stroke's own
+                boxes.append((max(own[0], left / self.scale), max(own[1], top / self.scale),
+                              min(own[2], (left + width) / self.scale), min(own[3], (top + height) / self.scale)))
+        return boxes
+
+    def mask(self, index):
+        """Visible ink of stroke `index` on the coarse raster, (rows, columns) uint8 0/1."""
+        if index not in self.masks:
+            mask = np.zeros(self.shape, np.uint8)
+            draw_stroke(mask, self.strokes[index], self.scale)
+            for eraser in self.erasers:
+                if eraser > index:
+                    draw_stroke(mask, self.strokes[eraser], self.scale)
+            self.masks[index] = mask
+        return self.masks[index]
+
+    def touches(self, index, group):
+        """Whether stroke `index`'s visible ink touches or crosses the group's."""
+        if group.ink is None:
+            group.ink = np.zeros(self.shape, np.uint8)
+            for member in group.members:
+                cv2.bitwise_or(group.ink, self.mask(member), dst=group.ink)
+        return bool(cv2.countNonZero(cv2.bitwise_and(self.mask(index), group.ink)))
