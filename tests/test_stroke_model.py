@@ -85,10 +85,25 @@ def test_other_digits_are_left_alone(pen_digit_set, label):
 def test_strokes_drawn_from_the_other_end_or_in_another_order(pen_digit_set):
     digit = next(d for d in pen_digit_set if len(d.strokes) == 3)
     backwards = drawing_order_variant(digit, np.random.default_rng(0), StrokeTrainingSettings(
-        reversed_stroke_probability=1.0, shuffled_order_probability=0.0))
+        reversed_stroke_probability=1.0, shuffled_order_probability=0.0, loop_start_probability=0.0))
     assert all(np.array_equal(new, old[::-1]) for new, old in zip(backwards.strokes, digit.strokes, strict=True))
-    orders = {tuple(id(s) for s in drawing_order_variant(digit, np.random.default_rng(seed), StrokeTrainingSettings(
-        reversed_stroke_probability=0.0, shuffled_order_probability=1.0)).strokes) for seed in range(20)}
+    shuffled = StrokeTrainingSettings(reversed_stroke_probability=0.0, shuffled_order_probability=1.0,
+                                      loop_start_probability=0.0)
+    orders = {tuple(id(s) for s in drawing_order_variant(digit, np.random.default_rng(seed), shuffled).strokes)
+              for seed in range(20)}
     assert len(orders) > 1 and all(set(order) == {id(s) for s in digit.strokes} for order in orders)
-    unchanged = StrokeTrainingSettings(reversed_stroke_probability=0.0, shuffled_order_probability=0.0)
+    unchanged = StrokeTrainingSettings(reversed_stroke_probability=0.0, shuffled_order_probability=0.0,
+                                       loop_start_probability=0.0)
     assert drawing_order_variant(digit, np.random.default_rng(0), unchanged).strokes == digit.strokes
+
+
+def test_a_closed_stroke_may_start_elsewhere_on_its_loop():
+    from training.stroke_model import _start_elsewhere
+
+    angles = np.linspace(0, 2 * np.pi, 40)
+    ring = np.column_stack([np.cos(angles), np.sin(angles)])
+    moved = _start_elsewhere(ring, np.random.default_rng(0))
+    assert len(moved) == len(ring) and not np.allclose(moved[0], ring[0])
+    assert np.allclose(moved[0], moved[-1])  # still closed
+    line = np.column_stack([np.linspace(0, 1, 10), np.zeros(10)])
+    assert _start_elsewhere(line, np.random.default_rng(0)) is line

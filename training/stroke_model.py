@@ -6,8 +6,8 @@ trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mous
 at uneven speed, whole pixels, jitter), plus a share drawn with the tablet's own points after
 the same slant, rotation and stretch; a share of the 0s, 1s and 7s get a slash, a flag or a
 bar (writing_variant), as the image model's MNIST does; now and then a stroke is drawn from
-its other end or the strokes in another order (drawing_order_variant). The pool of augmented copies is drawn
-once per run.
+its other end, a loop from another point, or the strokes in another order
+(drawing_order_variant). The pool of augmented copies is drawn once per run.
 
     python -m training.stroke_model --output model/digitpad-strokes.tflite      # all pen digits
     python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
@@ -51,6 +51,7 @@ class StrokeTrainingSettings:
     flagged_one_probability: float = 0.5  # a 1 gets a flag at the top (and sometimes a base)
     reversed_stroke_probability: float = 0.15  # each stroke drawn from its other end
     shuffled_order_probability: float = 0.1  # a digit of several strokes has them in another order
+    loop_start_probability: float = 0.2  # a closed stroke (an 0, an 8) starts somewhere else on its loop
     seed: int = 0  # seeds the augmentation, the shuffling and the weights
     precision: str = "float32"  # or "mixed_bfloat16" (the exported model is float32 either way)
 
@@ -125,13 +126,24 @@ def writing_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
     return dataclasses.replace(digit, strokes=tuple(before + strokes + after))
 
 
+def _start_elsewhere(stroke: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """A closed stroke (its ends within a fifth of its size) begun at another of its points
+    (an 8 started at its waist): (n, 2) in and out; other strokes unchanged."""
+    size = np.ptp(stroke, axis=0).max() if len(stroke) > 3 else 0.0
+    if not size or np.hypot(*(stroke[-1] - stroke[0])) > 0.2 * size:
+        return stroke
+    start = int(rng.integers(1, len(stroke) - 1))
+    return np.vstack([stroke[start:], stroke[1 : start + 1]])
+
+
 def drawing_order_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
                           settings: StrokeTrainingSettings) -> pen_digits.PenDigit:
-    """Sometimes draw a stroke from its other end, or the strokes in another order: writers
-    differ (some write a 9 or a 1 from the bottom up), and a model that has only seen the
-    usual order is lost on the rest."""
-    strokes = [stroke[::-1] if rng.random() < settings.reversed_stroke_probability else stroke
+    """Sometimes begin a closed stroke elsewhere on its loop, draw a stroke from its other end,
+    or the strokes in another order: writers differ (some write a 9 or a 1 from the bottom up,
+    an 8 from its waist), and a model that has only seen the usual order is lost on the rest."""
+    strokes = [_start_elsewhere(stroke, rng) if rng.random() < settings.loop_start_probability else stroke
                for stroke in digit.strokes]
+    strokes = [stroke[::-1] if rng.random() < settings.reversed_stroke_probability else stroke for stroke in strokes]
     if len(strokes) > 1 and rng.random() < settings.shuffled_order_probability:
         strokes = [strokes[index] for index in rng.permutation(len(strokes))]
     return dataclasses.replace(digit, strokes=tuple(strokes))
