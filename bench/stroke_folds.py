@@ -16,8 +16,12 @@ which strokes make which piece is the app's business. The weight is chosen on tw
 mean single-digit accuracy, ties to the lower log loss) and scored on the third.
 The bar: combined beats image alone by >= 0.3 points mean over folds, no fold worse.
 
-    python bench/stroke_folds.py --image-model model/digitpad.tflite --tag bundled
+    git show 3802dfe:model/digitpad.tflite > /tmp/mnist-only.tflite   # an image model that saw no pen digit
+    python bench/stroke_folds.py --image-model /tmp/mnist-only.tflite --tag mnist-only
     python bench/stroke_folds.py --image-folds bench/out/folds --tag folds
+
+A model trained on all pen digits (train_model.py's default since issue 11) has seen every
+fold: it cannot be --image-model here. Image probabilities are cached per model (by digest).
 """
 
 import argparse
