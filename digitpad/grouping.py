@@ -37,6 +37,8 @@ class GroupingSettings:
     # digit's height (people leave 0.15-0.45 of a digit's height between digits)
     touch_scale: float = 0.25  # whether inks touch is judged on a raster this fraction of the
     # canvas (a few canvas pixels are enough to tell a crossing from a gap)
+    max_touch_side: int = 1024  # ... which is at most this many pixels a side (ink further out,
+    # far off any canvas, is not seen touching)
     max_strokes: int = 200  # more ink strokes than this are not grouped one by one: one group
     # (a scribble, judged as a whole, as preprocess.split_digits does with too many pieces)
 
@@ -58,7 +60,7 @@ def group_strokes(strokes: list[Stroke], settings: GroupingSettings = DEFAULT_GR
     for stroke in strokes:
         if not isinstance(stroke, Stroke):
             raise TypeError(f"expected digitpad.drawing.Stroke, got {type(stroke).__name__}")
-    touch = _TouchRaster(strokes, settings.touch_scale)
+    touch = _TouchRaster(strokes, settings.touch_scale, settings.max_touch_side)
     visible = [(index, box) for index, box in enumerate(touch.visible_boxes()) if box is not None]
     if not visible:
         return []
@@ -144,7 +146,7 @@ class _TouchRaster:
     """The strokes on a coarse raster, each alone, as the user sees them (their own brush), with
     the erasers drawn after them applied: tells whose ink is still visible and whose touches."""
 
-    def __init__(self, strokes, scale):
+    def __init__(self, strokes, scale, max_side):
         self.strokes = strokes
         self.scale = scale
         self.erasers = [index for index, stroke in enumerate(strokes) if stroke.erase]
@@ -154,17 +156,19 @@ class _TouchRaster:
                       for p, s in zip(points, strokes, strict=True)]
         right = max((box[2] for box in self.boxes), default=1.0)
         bottom = max((box[3] for box in self.boxes), default=1.0)
-        self.shape = (int(bottom * scale) + 2, int(right * scale) + 2)  # (rows, columns), from 0
+        # (rows, columns), from canvas pixel 0
+        self.shape = (min(max(int(bottom * scale) + 2, 1), max_side), min(max(int(right * scale) + 2, 1), max_side))
         self.masks: dict[int, np.ndarray] = {}  # stroke index -> its visible ink, (rows, columns) uint8
 
     def visible_boxes(self):
         """Per stroke, the box of its ink still visible (canvas pixels), or None for erasers and
-        erased strokes. Only strokes an eraser came after are rasterised here."""
+        erased strokes. Only strokes an eraser came after are rasterised here; ink entirely off
+        the raster keeps its whole box."""
         boxes = []
         for index, stroke in enumerate(self.strokes):
             if stroke.erase:
                 boxes.append(None)
-            elif not any(eraser > index for eraser in self.erasers):
+            elif not any(eraser > index for eraser in self.erasers) or not self.on_raster(index):
                 boxes.append(self.boxes[index])
             else:
                 mask = self.mask(index)
@@ -176,6 +180,11 @@ class _TouchRaster:
                 boxes.append((max(own[0], left / self.scale), max(own[1], top / self.scale),
                               min(own[2], (left + width) / self.scale), min(own[3], (top + height) / self.scale)))
         return boxes
+
+    def on_raster(self, index):
+        """Whether some of stroke `index`'s ink lies on the raster (ink off it is not erased)."""
+        left, top, right, bottom = self.boxes[index]
+        return right >= 0 and bottom >= 0 and left * self.scale < self.shape[1] and top * self.scale < self.shape[0]
 
     def mask(self, index):
         """Visible ink of stroke `index` on the coarse raster, (rows, columns) uint8 0/1."""

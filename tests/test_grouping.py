@@ -92,3 +92,8 @@ def test_too_many_strokes_are_one_group():
 def test_only_strokes_are_accepted():
     with pytest.raises(TypeError, match="Stroke"):
         group_strokes([((0, 0), (1, 1))])
+
+
+def test_strokes_far_off_the_canvas_cost_no_more():
+    far = [ink((1e9, 1e9), (1e9 + 10, 1e9 + 300)), ink((-1e9, -1e9), (-1e9, -1e9 + 300))]
+    assert sorted(map(sorted, group_strokes([*far, eraser((0, 0), (1e9, 1e9))]))) == [[0], [1]]
