@@ -4,16 +4,23 @@ they lie. Pure functions, numpy and OpenCV.
 People write a digit's strokes one after another, and a stroke that crosses or lies within a
 digit already written belongs to it even when it comes later: the bar of a 7 or the slash of a
 0 added after the whole number, a 4's second stroke, a 5's flag. So each stroke, in drawing
-order, joins the digit whose columns it lies within (or, when its ink touches that digit, at
-least partly within); failing that, a stroke much smaller than a digit just beside it (a
-floating flag, the dot of a broken stroke) joins the digit it was drawn after, or the nearest;
-any other stroke starts a new digit. Digits are returned left to right, whatever order they
-were written in.
+order, goes to
+  1. the digit written so far over whose columns it lies (its middle column inside the digit's
+     columns and their columns overlapping by within_columns; or overlapping by
+     touching_columns when their inks touch); of several, the one most of the stroke lies over;
+  2. else the digit written just before it, when it touches that digit's ink, or comes within
+     part_gap of it without being as tall as a digit standing beside it (that starts the next
+     digit); so touching digits written one after the other stay one digit, as they do for
+     the geometric split (preprocess.split_digits);
+  3. else a digit it is much smaller than and close beside (a floating flag, a broken stroke);
+  4. else it starts a new digit.
+Digits are returned left to right, whatever order they were written in.
 
 Erasers: an eraser stroke clears the ink drawn before it, in every digit (recognition renders
 each digit's strokes together with the erasers, in drawing order). For grouping, each ink stroke
 counts by the part of it that is still visible: a stroke erased entirely belongs to no digit,
-and a partly erased one is placed by what remains. Erasers belong to no group.
+and a partly erased one is placed by the box of what remains (a stroke erased in its middle
+stays one stroke, in one digit). Erasers belong to no group.
 """
 
 import dataclasses

@@ -44,6 +44,7 @@ CASES = {
     "4 with its stem drawn first": ([FOUR_STEM, FOUR_ANGLE], [[0, 1]]),
     "5 with a floating flag": ([FIVE_BODY, FLOATING_FLAG], [[0, 1]]),
     "5 whose flag floats off to the right": ([FIVE_BODY, FLAG_OFF_TO_THE_RIGHT], [[0, 1]]),
+    "a tall stroke touching the digit before it": ([one(200), ink((205, 150), (300, 420))], [[0, 1]]),
     "11 as two strokes side by side": ([ink((200, 100), (200, 460)), ink((300, 100), (300, 460))], [[0], [1]]),
     "12 written right to left": ([TWO_AT_RIGHT, one(180)], [[1], [0]]),
     # 7 at the left, a 4 in two strokes in the middle, a 1 at the right; the 7's bar comes last
