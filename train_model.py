@@ -3,9 +3,16 @@
     python train_model.py                      # full run, writes model/ and model/reports/
     python train_model.py --quick --output-dir /tmp/m   # a smoke run in well under a minute
     python train_model.py --finetune DIR       # fine-tune on samples taught in the app
+    python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir DIR
+                                               # stage 2 only, without pen-digit fold K
 
-Reads MNIST from the repo's own copy (data/mnist). The 10,000 test images are used once, for
-the final report; model selection uses a validation split carved from the training images.
+Two stages. Stage 1 trains on augmented MNIST (data/mnist, the repo's own copy). Stage 2
+fine-tunes at a lower learning rate on augmented MNIST mixed with the UNIPEN pen digits
+(tests/data/pen_digits_dev.npz) drawn as a mouse user would (training/pen_render.py). The
+10,000 MNIST test images are used once, for the final report; model selection uses a
+validation split carved from the training images (and, in stage 2, pen digits of writers
+held back from training). Recipes are judged on pen digits of writers a model never saw:
+`--hold-out-fold K` leaves fold K (training/folds.py) out of stage 2 and reports it.
 """
 
 import argparse
@@ -18,7 +25,10 @@ import time
 
 import numpy as np
 
+from training.folds import FOLDS
+
 REPO = pathlib.Path(__file__).resolve().parent
+PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
 
 
 # ----------------------------------------------------------------------------- arguments
@@ -33,14 +43,22 @@ class TrainingConfig:
     precision: str  # "float32" or "mixed_bfloat16" (fast on CPUs with AMX / AVX512-BF16)
     data_dir: pathlib.Path  # folder of the four MNIST IDX files
     output_dir: pathlib.Path  # where digitpad.keras, digitpad.tflite, metrics.json go
+    pen_data: pathlib.Path  # the pen digits (npz), stage-2 training data
     pen_digits: pathlib.Path | None  # pen-digit measuring stick for the report, or None
     quick: bool  # tiny subset, one epoch: a smoke test of the whole script
     finetune: pathlib.Path | None  # folder of taught samples to fine-tune on, or None
+    pen_training: bool  # run stage 2 (pen digits mixed into MNIST)
+    base_model: pathlib.Path | None  # Keras model to start stage 2 from, skipping stage 1; or None
+    hold_out_fold: int | None  # pen-digit fold left out of stage 2 and reported; None: train on all
+    pen_epochs: int  # stage-2 epochs
+    pen_share: float  # share of each stage-2 batch that is pen digits
+    pen_learning_rate: float  # peak learning rate of stage 2
+    pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
 
 
 def parse_args(argv=None) -> TrainingConfig:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=28)
+    parser.add_argument("--epochs", type=int, default=28, help="stage-1 (MNIST) epochs")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=1)
@@ -49,15 +67,34 @@ def parse_args(argv=None) -> TrainingConfig:
     parser.add_argument("--precision", choices=["auto", "float32", "mixed_bfloat16"], default="auto")
     parser.add_argument("--data-dir", type=pathlib.Path, default=REPO / "data" / "mnist")
     parser.add_argument("--output-dir", type=pathlib.Path, default=REPO / "model")
-    parser.add_argument("--pen-digits", type=pathlib.Path, default=REPO / "tests" / "data" / "pen_digits_dev.npz")
+    parser.add_argument("--pen-digits", type=pathlib.Path, default=PEN_DIGITS,
+                        help="pen digits: stage-2 training data and the report's measuring stick")
     parser.add_argument("--no-pen-digits", action="store_true", help="skip the pen-digit evaluation")
     parser.add_argument("--quick", action="store_true", help="small subset, one epoch")
     parser.add_argument("--finetune", type=pathlib.Path, default=None, metavar="DIR",
                         help="fine-tune the bundled model on samples taught in the app")
+    parser.add_argument("--no-pen-training", action="store_true", help="stage 1 only: MNIST, no pen digits")
+    parser.add_argument("--base-model", type=pathlib.Path, default=None, metavar="KERAS",
+                        help="skip stage 1 and start stage 2 from this Keras model")
+    parser.add_argument("--hold-out-fold", type=int, default=None, metavar="K",
+                        help="leave pen-digit fold K out of training and report accuracy on it")
+    parser.add_argument("--pen-epochs", type=int, default=4, help="stage-2 epochs")
+    parser.add_argument("--pen-share", type=float, default=0.33, help="share of each stage-2 batch from pen digits")
+    parser.add_argument("--pen-learning-rate", type=float, default=3e-4, help="peak learning rate of stage 2")
+    parser.add_argument("--pen-mnist-per-epoch", type=int, default=30000, help="MNIST images per stage-2 epoch")
     args = parser.parse_args(argv)
-    for name in ("epochs", "batch_size", "validation_size"):
+    for name in ("epochs", "batch_size", "validation_size", "pen_epochs", "pen_mnist_per_epoch"):
         if getattr(args, name) < 1:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
+    if not 0.0 < args.pen_share < 1.0:
+        parser.error("--pen-share must be between 0 and 1")
+    if args.hold_out_fold is not None and args.hold_out_fold not in range(len(FOLDS)):
+        parser.error(f"--hold-out-fold must be 0-{len(FOLDS) - 1}")
+    pen_training = not args.no_pen_training and args.finetune is None
+    if (args.base_model or args.hold_out_fold is not None) and not pen_training:
+        parser.error("--base-model and --hold-out-fold need the pen stage (not with --no-pen-training or --finetune)")
+    if args.base_model is not None and not args.base_model.is_file():
+        parser.error(f"--base-model {args.base_model}: no such file")
     precision = args.precision
     if precision == "auto":
         precision = "mixed_bfloat16" if cpu_has_bfloat16() and not args.quick else "float32"
@@ -71,9 +108,17 @@ def parse_args(argv=None) -> TrainingConfig:
         precision=precision,
         data_dir=args.data_dir,
         output_dir=args.output_dir,
+        pen_data=args.pen_digits,
         pen_digits=None if args.no_pen_digits else args.pen_digits,
         quick=args.quick,
         finetune=args.finetune,
+        pen_training=pen_training,
+        base_model=args.base_model,
+        hold_out_fold=args.hold_out_fold,
+        pen_epochs=1 if args.quick else args.pen_epochs,
+        pen_share=args.pen_share,
+        pen_learning_rate=args.pen_learning_rate,
+        pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
     )
 
 
@@ -110,6 +155,40 @@ def load_data(config: TrainingConfig):
     )
 
 
+def load_pen_data(config: TrainingConfig):
+    """Stage-2 pen digits: (training, held back), lists of PenDigit. Fold hold_out_fold is left
+    out; a tenth of the other writers are held back to choose the weights (never to judge a
+    recipe: that is the held-out fold's job)."""
+    from digitpad import pen_digits
+    from training.folds import digit_folds
+    from training.mixed import hold_back_writers
+
+    folds = digit_folds(config.pen_data)
+    digits = [digit for digit, fold in zip(pen_digits.load(config.pen_data), folds, strict=True)
+              if fold != config.hold_out_fold]
+    if config.quick:
+        digits = digits[:: len(digits) // 60][:60]  # a handful, from many writers
+    return hold_back_writers(digits, share=0.1, seed=config.seed)
+
+
+def held_out_fold_file(config: TrainingConfig) -> pathlib.Path:
+    """The held-out fold's digits as a pen_digits npz of their own (for the report)."""
+    from training.folds import fold_rows
+
+    data = np.load(config.pen_data)
+    rows = fold_rows(config.pen_data, config.hold_out_fold)
+    stroke_ends = np.cumsum(data["n_strokes"])
+    point_ends = np.cumsum(data["n_points"])
+    strokes = np.concatenate([np.arange(stroke_ends[row] - data["n_strokes"][row], stroke_ends[row]) for row in rows])
+    points = np.concatenate([np.arange(point_ends[k] - data["n_points"][k], point_ends[k]) for k in strokes])
+    path = config.output_dir / f"pen_digits_fold{config.hold_out_fold}.npz"
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    np.savez_compressed(path, labels=data["labels"][rows], sources=data["sources"][rows],
+                        writers=data["writers"][rows], n_strokes=data["n_strokes"][rows],
+                        n_points=data["n_points"][strokes], points=data["points"][points])
+    return path
+
+
 # ----------------------------------------------------------------------------- model
 def build_or_load_model(config: TrainingConfig, steps_per_epoch: int):
     import keras
@@ -124,7 +203,29 @@ def build_or_load_model(config: TrainingConfig, steps_per_epoch: int):
         bundled = keras.models.load_model(REPO / "model" / "digitpad.keras")
         model.set_weights(bundled.get_weights())
         peak = config.learning_rate / 10
-    total_steps = steps_per_epoch * config.epochs
+    return compile_model(model, peak, steps_per_epoch, config.epochs)
+
+
+def stage_two_model(config: TrainingConfig, model, steps_per_epoch: int):
+    """Stage 1's model (or, with --base-model, the one in that file), compiled afresh for stage
+    2 at the pen learning rate."""
+    import keras
+
+    from training.architecture import build_model
+
+    if model is None:
+        keras.utils.set_random_seed(config.seed)
+        keras.mixed_precision.set_global_policy(config.precision)
+        model = build_model()
+        model.set_weights(keras.models.load_model(config.base_model).get_weights())
+    return compile_model(model, config.pen_learning_rate, steps_per_epoch, config.pen_epochs)
+
+
+def compile_model(model, peak: float, steps_per_epoch: int, epochs: int):
+    """AdamW with a warm-up to `peak`, then a cosine decay to 1 % of it over `epochs`."""
+    import keras
+
+    total_steps = steps_per_epoch * epochs
     warmup_steps = min(steps_per_epoch, total_steps // 4)
     schedule = keras.optimizers.schedules.CosineDecay(
         initial_learning_rate=peak / 20,
@@ -143,10 +244,8 @@ def build_or_load_model(config: TrainingConfig, steps_per_epoch: int):
 
 # ----------------------------------------------------------------------------- training
 def train(model, config: TrainingConfig, train_split, validation_split):
-    import keras
-
+    """Stage 1: augmented MNIST."""
     from training.augment import AugmentedDigits
-    from training.averaging import WeightAverage
 
     # Augmentation runs in a worker process: with a thread, or with none, some epochs waited up
     # to half a minute for their first batch (measured here; none did with a process).
@@ -154,11 +253,48 @@ def train(model, config: TrainingConfig, train_split, validation_split):
                               epochs=config.epochs, workers=1, use_multiprocessing=True)
     validation_images = validation_split[0].astype(np.float32)[..., None] / 255.0
     validation_labels = validation_split[1].astype(np.int64)
+    return fit(model, config, batches, validation_images, validation_labels, config.epochs)
+
+
+def train_with_pen(model, config: TrainingConfig, train_split, validation_split, pen_train, pen_validation):
+    """Stage 2: augmented MNIST with pen digits drawn as a mouse user would, in every batch;
+    weights chosen on the MNIST validation split plus the held-back writers' digits (drawn
+    once, augmented the same way). model is stage 1's, or None to start from --base-model.
+    Returns (model, history, seconds)."""
+    from training.mixed import MnistAndPenDigits
+    from training.pen_render import PenRenderer
+
+    batches = MnistAndPenDigits(*train_split, pen_train, batch_size=config.batch_size, seed=config.seed + 1,
+                                pen_share=config.pen_share, mnist_per_epoch=config.pen_mnist_per_epoch,
+                                epochs=config.pen_epochs, workers=1, use_multiprocessing=True)
+    pen_images = PenRenderer().render_many(pen_validation, seed=config.seed)
+    validation_images = np.concatenate([validation_split[0].astype(np.float32) / 255.0, pen_images])[..., None]
+    pen_labels = [digit.label for digit in pen_validation]
+    validation_labels = np.concatenate([validation_split[1], pen_labels]).astype(np.int64)
+    print(f"stage 2: {len(pen_train)} pen digits ({batches.pen_per_batch} per batch of {config.batch_size}), "
+          f"{len(pen_validation)} held back; {len(batches)} steps per epoch", flush=True)
+    model = stage_two_model(config, model, len(batches))
+    return (model, *fit(model, config, batches, validation_images, validation_labels, config.pen_epochs))
+
+
+def joined_histories(first: dict, second: dict) -> dict:
+    """Stage 1's history followed by stage 2's (either may be empty); lists are joined."""
+    joined = {key: list(first.get(key, [])) + list(second.get(key, [])) for key in {*first, *second}
+              if key != "chosen_weights"}
+    joined["chosen_weights"] = second.get("chosen_weights", first.get("chosen_weights", "raw"))
+    return joined
+
+
+def fit(model, config: TrainingConfig, batches, validation_images, validation_labels, epochs: int):
+    """Train on batches; returns (history, seconds) with the best weights (see below) in model."""
+    import keras
+
+    from training.averaging import WeightAverage
     # The learning rate anneals to nearly zero over the last epochs; an average of the weights
     # over those epochs is kept and scored on the validation split after every epoch. Training
     # returns the weights (raw or averaged, any epoch) with the lowest validation loss, and
     # stops early only on a long plateau.
-    averaging_start = 0 if config.epochs < 3 else config.epochs // 3
+    averaging_start = 0 if epochs < 3 else epochs // 3
     averager = WeightAverage(validation_images, validation_labels, start_epoch=averaging_start)
     stopper = keras.callbacks.EarlyStopping(
         monitor="val_loss", patience=config.patience, verbose=1, start_from_epoch=averaging_start,
@@ -166,7 +302,7 @@ def train(model, config: TrainingConfig, train_split, validation_split):
     started = time.perf_counter()
     history = model.fit(
         batches,
-        epochs=config.epochs,
+        epochs=epochs,
         validation_data=(validation_images, validation_labels),
         callbacks=[averager, stopper],
         verbose=1,
@@ -180,9 +316,10 @@ def train(model, config: TrainingConfig, train_split, validation_split):
 def export(model, config: TrainingConfig) -> tuple[pathlib.Path, pathlib.Path]:
     """Write the Keras model (source of truth) and its float32 LiteRT copy for the app."""
     import keras
-    import tensorflow as tf
 
+    from digitpad.mnist import load_mnist
     from training.architecture import build_model
+    from training.export import export_lite, write_reference
 
     keras.mixed_precision.set_global_policy("float32")
     float_model = build_model()
@@ -190,9 +327,8 @@ def export(model, config: TrainingConfig) -> tuple[pathlib.Path, pathlib.Path]:
     config.output_dir.mkdir(parents=True, exist_ok=True)
     keras_path = config.output_dir / "digitpad.keras"
     float_model.save(keras_path)
-    converter = tf.lite.TFLiteConverter.from_keras_model(float_model)
-    lite_path = config.output_dir / "digitpad.tflite"
-    lite_path.write_bytes(converter.convert())
+    lite_path = export_lite(float_model, config.output_dir / "digitpad.tflite")
+    write_reference(lite_path, *load_mnist(config.data_dir)[0])  # what adaptation to a user is checked against
     return keras_path, lite_path
 
 
@@ -210,7 +346,14 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
         parameters=int(model.count_params()),
         epochs_run=len(history["loss"]),
         epochs_requested=config.epochs,
-        training_seconds=round(seconds, 1),
+        training_seconds=round(sum(seconds.values()), 1),
+        stage_seconds={stage: round(value, 1) for stage, value in seconds.items()},
+        base_model=str(config.base_model) if config.base_model else None,
+        pen_training=config.pen_training,
+        pen_epochs=config.pen_epochs if config.pen_training else 0,
+        pen_share=config.pen_share if config.pen_training else 0.0,
+        pen_learning_rate=config.pen_learning_rate if config.pen_training else None,
+        hold_out_fold=config.hold_out_fold,
         seed=config.seed,
         precision=config.precision,
         quick=config.quick,
@@ -222,8 +365,13 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
     if config.pen_digits is not None:
         from training.pen_evaluation import evaluate_pen_digits
 
+        # with a held-out fold, only its digits: the others were training data
+        held_out = config.hold_out_fold is not None
+        path = held_out_fold_file(config) if held_out else config.pen_digits
         limit = 300 if config.quick else None
-        metrics["pen_digits"] = evaluate_pen_digits(lite_path, config.pen_digits, limit=limit)
+        metrics["pen_digits"] = evaluate_pen_digits(lite_path, path, limit=limit)
+        metrics["pen_digits"]["digits"] = f"fold {config.hold_out_fold}, unseen" if held_out else (
+            "all, trained on" if config.pen_training else "all, unseen")
     report_dir = config.output_dir / "reports"
     reports.write_figures(report_dir, history, probabilities, test_split)
     (config.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
@@ -238,15 +386,23 @@ def main(argv=None) -> int:
     except ValueError as error:  # a missing or broken MNIST file, no taught samples: say which
         sys.exit(f"train_model.py: {error}")
     print(f"train {len(train_split[1])}, validation {len(validation_split[1])}, test {len(test_split[1])}")
-    steps_per_epoch = int(np.ceil(len(train_split[1]) / config.batch_size))
-    model = build_or_load_model(config, steps_per_epoch)
-    history, seconds = train(model, config, train_split, validation_split)
+    model, history, seconds = None, {}, {}
+    if config.base_model is None:
+        steps_per_epoch = int(np.ceil(len(train_split[1]) / config.batch_size))
+        model = build_or_load_model(config, steps_per_epoch)
+        history, seconds["stage 1"] = train(model, config, train_split, validation_split)
+    if config.pen_training:
+        pen_train, pen_validation = load_pen_data(config)
+        model, pen_history, seconds["stage 2"] = train_with_pen(model, config, train_split, validation_split,
+                                                                pen_train, pen_validation)
+        history = joined_histories(history, pen_history)
     keras_path, lite_path = export(model, config)
     metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds)
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "
-          f"trained {seconds:.0f} s; wrote {keras_path}, {lite_path}")
+          f"trained {sum(seconds.values()):.0f} s {metrics['stage_seconds']}; wrote {keras_path}, {lite_path}")
     if "pen_digits" in metrics:
-        print(f"pen digits: {metrics['pen_digits']['accuracy']:.4%} of {metrics['pen_digits']['count']}")
+        pen = metrics["pen_digits"]
+        print(f"pen digits ({pen['digits']}): {pen['accuracy']:.4%} of {pen['count']} {pen['conditions']}")
     return 0
 
 

@@ -13,13 +13,39 @@ pytestmark = pytest.mark.slow
 def test_quick_run_end_to_end(tmp_path):
     assert train_model.main(["--quick", "--output-dir", str(tmp_path), "--seed", "3"]) == 0
     metrics = json.loads((tmp_path / "metrics.json").read_text())
-    assert 0.5 < metrics["test_accuracy"] <= 1.0 and metrics["epochs_run"] == 1
+    assert 0.5 < metrics["test_accuracy"] <= 1.0 and metrics["epochs_run"] == 2  # one per stage
     assert set(metrics["per_digit"]) == {str(d) for d in range(10)}
     assert 0 <= metrics["pen_digits"]["accuracy"] <= 1 and "thick" in metrics["pen_digits"]["conditions"]
     for figure in ("training_curves.png", "confusion_matrix.png", "misclassified.png"):
         assert (tmp_path / "reports" / figure).stat().st_size > 1000
     lean = DigitModel(tmp_path / "digitpad.tflite")
     assert lean.predict(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
+    # both stages ran: MNIST, then pen digits mixed in
+    assert set(metrics["stage_seconds"]) == {"stage 1", "stage 2"} and metrics["pen_training"]
+    assert metrics["pen_digits"]["digits"] == "all, trained on"
+
+
+def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
+    base = tmp_path / "base"
+    assert train_model.main(["--quick", "--no-pen-training", "--no-pen-digits", "--output-dir", str(base)]) == 0
+    assert json.loads((base / "metrics.json").read_text())["stage_seconds"].keys() == {"stage 1"}
+    output = tmp_path / "fold"
+    arguments = ["--quick", "--base-model", str(base / "digitpad.keras"), "--hold-out-fold", "1",
+                 "--output-dir", str(output)]
+    assert train_model.main(arguments) == 0
+    metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["stage_seconds"].keys() == {"stage 2"} and metrics["hold_out_fold"] == 1
+    assert metrics["pen_digits"]["digits"] == "fold 1, unseen"
+    held_out = np.load(output / "pen_digits_fold1.npz")
+    assert set(held_out["sources"]) == {"gmd", "aga", "art", "lou"} and len(held_out["labels"]) == 1727
+
+
+@pytest.mark.parametrize("arguments", [["--hold-out-fold", "3"], ["--pen-share", "1.5"], ["--pen-epochs", "0"],
+                                       ["--base-model", "/nonexistent.keras"],
+                                       ["--no-pen-training", "--hold-out-fold", "0"]])
+def test_bad_pen_flags(arguments):
+    with pytest.raises(SystemExit):
+        train_model.parse_args(arguments)
 
 
 def test_finetune_on_taught_samples(tmp_path):
