@@ -36,22 +36,29 @@ class ModelError(RuntimeError):
     """The model file is missing, unreadable or not a digit classifier."""
 
 
+def load_interpreter(path: pathlib.Path, what: str = "model file"):
+    """A ready LiteRT interpreter (one thread) of the model file at path; ModelError saying
+    what is wrong when the file is missing, damaged or LiteRT is not installed."""
+    if not path.is_file():
+        raise ModelError(f"{what} not found: {path}")
+    try:
+        from ai_edge_litert.interpreter import Interpreter
+    except ImportError as error:
+        raise ModelError(f"the LiteRT runtime is not installed ({error})") from error
+    try:
+        content = path.read_bytes()
+        with quiet_native_stderr():  # LiteRT's C++ log says "INFO: Created ... delegate"
+            interpreter = Interpreter(model_content=content, num_threads=1)
+            interpreter.allocate_tensors()
+    except (OSError, ValueError, RuntimeError) as error:
+        raise ModelError(f"{what} {path} is damaged or not a LiteRT model ({error})") from error
+    return interpreter
+
+
 class DigitModel:
     def __init__(self, path: pathlib.Path | str):
         self.path = pathlib.Path(path)
-        if not self.path.is_file():
-            raise ModelError(f"model file not found: {self.path}")
-        try:
-            from ai_edge_litert.interpreter import Interpreter
-        except ImportError as error:
-            raise ModelError(f"the LiteRT runtime is not installed ({error})") from error
-        try:
-            content = self.path.read_bytes()
-            with quiet_native_stderr():  # LiteRT's C++ log says "INFO: Created ... delegate"
-                self.interpreter = Interpreter(model_content=content, num_threads=1)
-                self.interpreter.allocate_tensors()
-        except (OSError, ValueError, RuntimeError) as error:
-            raise ModelError(f"model file {self.path} is damaged or not a LiteRT model ({error})") from error
+        self.interpreter = load_interpreter(self.path)
         inputs = self.interpreter.get_input_details()
         outputs = {tuple(output["shape"][1:]): output["index"] for output in self.interpreter.get_output_details()}
         if len(inputs) != 1 or tuple(inputs[0]["shape"][1:]) != (28, 28, 1) or (10,) not in outputs:

@@ -1,4 +1,4 @@
-"""The stroke model: a small 1-D CNN reading a digit's pen path (digitpad/stroke_features.py).
+"""The stroke model: a small 1-D CNN reading a digit's pen path (training/stroke_features.py).
 
 The 28x28 image forgets the order and direction of the strokes; this model reads them. It is
 trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mouse user would
@@ -13,7 +13,7 @@ its other end, a loop from another point, or the strokes in another order
     python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
 
 The LiteRT file takes (1, 64, 5) float32 sequences and gives (1, 10) float32 probabilities
-(digitpad/stroke_reader.py runs it). Training takes a minute or two on two cores.
+(training/stroke_reader.py runs it). Training takes a minute or two on two cores.
 """
 
 import argparse
@@ -27,8 +27,8 @@ import numpy as np
 
 from digitpad import pen_digits
 from digitpad.drawing import Stroke
-from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 from training import pen_render
+from training.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
@@ -251,7 +251,7 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     export_stroke_lite(model, output)
     # accuracy on the training digits as written (no augmentation): a sanity check, not a score
     plain = digits_to_sequences([pen_digits.to_strokes(d, pen_digits.CONDITIONS[0], CANVAS_SIZE) for d in digits])
-    from digitpad.stroke_reader import StrokeReader
+    from training.stroke_reader import StrokeReader
 
     seen = float(np.mean(StrokeReader(output).predict_sequences(plain).argmax(axis=1) == [d.label for d in digits]))
     figures = {

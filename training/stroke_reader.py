@@ -1,6 +1,6 @@
 """The stroke model, run with LiteRT: digits' strokes -> (N, 10) probabilities.
 
-It reads the pen path (digitpad/stroke_features.py), not the picture: the order and direction
+It reads the pen path (training/stroke_features.py), not the picture: the order and direction
 the 28x28 image forgets. Trained by training/stroke_model.py.
 """
 
@@ -9,26 +9,14 @@ import threading
 
 import numpy as np
 
-from digitpad.model import ModelError, quiet_native_stderr
-from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, strokes_to_sequence
+from digitpad.model import ModelError, load_interpreter
+from training.stroke_features import CHANNELS, SEQUENCE_LENGTH, strokes_to_sequence
 
 
 class StrokeReader:
     def __init__(self, path: pathlib.Path | str):
         self.path = pathlib.Path(path)
-        if not self.path.is_file():
-            raise ModelError(f"stroke model file not found: {self.path}")
-        try:
-            from ai_edge_litert.interpreter import Interpreter
-        except ImportError as error:
-            raise ModelError(f"the LiteRT runtime is not installed ({error})") from error
-        try:
-            content = self.path.read_bytes()
-            with quiet_native_stderr():  # LiteRT's C++ log says "INFO: Created ... delegate"
-                self.interpreter = Interpreter(model_content=content, num_threads=1)
-                self.interpreter.allocate_tensors()
-        except (OSError, ValueError, RuntimeError) as error:
-            raise ModelError(f"stroke model file {self.path} is damaged or not a LiteRT model ({error})") from error
+        self.interpreter = load_interpreter(self.path, "stroke model file")
         inputs = self.interpreter.get_input_details()
         outputs = self.interpreter.get_output_details()
         shape = (SEQUENCE_LENGTH, len(CHANNELS))
