@@ -52,3 +52,15 @@ def clear(app):
     from digitpad.replay import key_event
 
     app.handle_event(key_event(pygame.K_DELETE))
+
+
+def read_pen_digit(app, digit, condition):
+    """Clear the canvas, draw one pen digit under a drawing condition as mouse drags, wait for
+    recognition; returns the app's Result."""
+    from digitpad import pen_digits
+    from digitpad.replay import draw_strokes
+
+    clear(app)
+    draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
+    app.flush()
+    return app.result

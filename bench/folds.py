@@ -22,15 +22,10 @@ from number_accuracy import compose, write_failures
 
 def read_digits(app, digits, condition):
     """(right per digit, [(image, label, probabilities) of the misreads])."""
-    from digitpad import pen_digits
-    from digitpad.replay import draw_strokes
 
     right, wrong = [], []
     for digit in digits:
-        common.clear(app)
-        draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
-        app.flush()
-        result = app.result
+        result = common.read_pen_digit(app, digit, condition)
         right.append(result.text == str(digit.label))
         if not right[-1] and result.digits:
             wrong.append((result.digits[0].image, digit.label, result.digits[0].probabilities))

@@ -15,7 +15,6 @@ def main():
     arguments = parser.parse_args()
 
     from digitpad import pen_digits
-    from digitpad.replay import draw_strokes
     from training.reports import write_error_grid
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.limit]
@@ -27,10 +26,7 @@ def main():
         started = time.perf_counter()
         right, wrong_images, wrong_labels, wrong_probabilities, split, unsure = [], [], [], [], 0, 0
         for digit in digits:
-            common.clear(app)
-            draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
-            app.flush()
-            result = app.result
+            result = common.read_pen_digit(app, digit, condition)
             right.append(result.text == str(digit.label))
             split += len(result.digits) != 1
             unsure += not result.sure

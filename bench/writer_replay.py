@@ -23,16 +23,13 @@ def replay(digits, teach: bool, model_file=None):
     import pygame
 
     from digitpad import pen_digits
-    from digitpad.replay import draw_strokes, key_event
+    from digitpad.replay import key_event
 
     app = common.new_app(model_file=model_file)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
     wrong, teach_ms = [], []
     for digit in digits:
-        common.clear(app)
-        draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
-        app.flush()
-        result = app.result
+        result = common.read_pen_digit(app, digit, condition)
         wrong.append(result.text != str(digit.label))
         if teach and wrong[-1] and len(result.digits) == 1:
             began = time.perf_counter()
