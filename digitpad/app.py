@@ -410,8 +410,9 @@ class App:
             self._say("Nothing taught to forget.")
             return
         self.confirming_forget = True
-        self._say(f"Forget all {count} taught samples and read as the bundled model does? "
-                  f"Press Y to forget, any other key to keep them.", error=True)
+        what = "the 1 taught sample" if count == 1 else f"all {count} taught samples"
+        self._say(f"Forget {what} and read as the bundled model does? "
+                  f"Press Y to forget, any other key to keep.", error=True)
 
     def _answer_forget(self, forget: bool) -> None:
         self.confirming_forget = False
@@ -427,7 +428,7 @@ class App:
             self.recognizer.model.adapter.clear()
         self.teaches = []
         self._read_again()
-        self._say(f"Forgot {removed} taught samples: reading as the bundled model does.")
+        self._say(f"Forgot {removed} taught sample{'s' if removed != 1 else ''}: reading as the bundled model does.")
 
     def _read_again(self) -> None:
         """Recognise the unchanged drawing again (after teaching changed what is read)."""
