@@ -46,7 +46,7 @@ def mnist_after_teaching(digits, model_file=None, count=50):
 
     from digitpad import pen_digits
     from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
-    from digitpad.replay import draw_strokes, key_event
+    from digitpad.replay import key_event
 
     app = common.new_app(model_file=model_file)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
@@ -54,10 +54,7 @@ def mnist_after_teaching(digits, model_file=None, count=50):
     for digit in digits:
         if taught == count:
             break
-        common.clear(app)
-        draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))
-        app.flush()
-        if len(app.result.digits) == 1:
+        if len(common.read_pen_digit(app, digit, condition).digits) == 1:
             app.handle_event(key_event(getattr(pygame, f"K_{digit.label}")))
             app.flush()
             taught += 1

@@ -72,6 +72,12 @@ def balanced_sample(digits, per_class: int, seed: int = 0):
     return chosen
 
 
+def ellipse(centre_x, centre_y, radius_x, radius_y, points=40):
+    """Points of an ellipse drawn clockwise from its top, canvas pixels."""
+    angles = np.linspace(0, 2 * np.pi, points)
+    return tuple((float(centre_x + radius_x * np.sin(a)), float(centre_y - radius_y * np.cos(a))) for a in angles)
+
+
 def teach_a_misread_picture(folder: pathlib.Path, home: pathlib.Path):
     """Write a picture of a 0 crossed by a bar (the bundled model reads it as 8) to folder, and
     teach it as 0 in the user folder `home` as the window would (samples/0/*.png, the 28x28
@@ -83,9 +89,7 @@ def teach_a_misread_picture(folder: pathlib.Path, home: pathlib.Path):
     from digitpad.ink import render_mask
     from digitpad.storage import UserStore
 
-    angles = np.linspace(0, 2 * np.pi, 40)
-    ring = tuple((float(280 + 90 * np.sin(a)), float(280 - 170 * np.cos(a))) for a in angles)
-    strokes = [Stroke(ring, 24.0), Stroke(((170, 280), (390, 280)), 24.0)]
+    strokes = [Stroke(ellipse(280, 280, 90, 170), 24.0), Stroke(((170, 280), (390, 280)), 24.0)]
     picture = np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8)
     path = folder / "crossed-zero.png"
     cv2.imwrite(str(path), picture)

@@ -1,20 +1,15 @@
 """Teaching in the window: a digit key adapts the recogniser at once, Ctrl+Z takes it back, F
 forgets (after asking), and a restart rebuilds the adaptation from the stored samples."""
 
-import numpy as np
 import pygame
 import pytest
 
 from digitpad import view
 from digitpad.drawing import Stroke
 from digitpad.replay import draw_strokes, key_event
+from tests.conftest import ellipse
 
 CTRL = pygame.KMOD_LCTRL
-
-
-def ellipse(centre_x, centre_y, radius_x, radius_y, points=40):
-    angles = np.linspace(0, 2 * np.pi, points)
-    return tuple((float(centre_x + radius_x * np.sin(a)), float(centre_y - radius_y * np.cos(a))) for a in angles)
 
 
 # Ways of writing that the bundled model misreads, each drawn twice a little differently: the
