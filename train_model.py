@@ -3,6 +3,7 @@
     python train_model.py                      # full run, writes model/ and model/reports/
     python train_model.py --quick --output-dir /tmp/m   # a smoke run in well under a minute
     python train_model.py --finetune DIR       # fine-tune on samples taught in the app
+    python train_model.py --save-stage-one BASE.keras   # full run, keeping stage 1's model too
     python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir DIR
                                                # stage 2 only, without pen-digit fold K
 
@@ -54,11 +55,12 @@ class TrainingConfig:
     pen_share: float  # share of each stage-2 batch that is pen digits
     pen_learning_rate: float  # peak learning rate of stage 2
     pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
+    save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
 
 
 def parse_args(argv=None) -> TrainingConfig:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--epochs", type=int, default=28, help="stage-1 (MNIST) epochs")
+    parser.add_argument("--epochs", type=int, default=10, help="stage-1 (MNIST) epochs")
     parser.add_argument("--batch-size", type=int, default=128)
     parser.add_argument("--learning-rate", type=float, default=2e-3)
     parser.add_argument("--seed", type=int, default=1)
@@ -78,10 +80,12 @@ def parse_args(argv=None) -> TrainingConfig:
                         help="skip stage 1 and start stage 2 from this Keras model")
     parser.add_argument("--hold-out-fold", type=int, default=None, metavar="K",
                         help="leave pen-digit fold K out of training and report accuracy on it")
-    parser.add_argument("--pen-epochs", type=int, default=4, help="stage-2 epochs")
+    parser.add_argument("--pen-epochs", type=int, default=6, help="stage-2 epochs")
     parser.add_argument("--pen-share", type=float, default=0.33, help="share of each stage-2 batch from pen digits")
     parser.add_argument("--pen-learning-rate", type=float, default=3e-4, help="peak learning rate of stage 2")
     parser.add_argument("--pen-mnist-per-epoch", type=int, default=30000, help="MNIST images per stage-2 epoch")
+    parser.add_argument("--save-stage-one", type=pathlib.Path, default=None, metavar="KERAS",
+                        help="also save stage 1's model there (the fold runs start from it with --base-model)")
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "validation_size", "pen_epochs", "pen_mnist_per_epoch"):
         if getattr(args, name) < 1:
@@ -93,6 +97,8 @@ def parse_args(argv=None) -> TrainingConfig:
     pen_training = not args.no_pen_training and args.finetune is None
     if (args.base_model or args.hold_out_fold is not None) and not pen_training:
         parser.error("--base-model and --hold-out-fold need the pen stage (not with --no-pen-training or --finetune)")
+    if args.save_stage_one is not None and (args.base_model is not None or args.finetune is not None):
+        parser.error("--save-stage-one needs stage 1 (not with --base-model or --finetune)")
     if args.base_model is not None and not args.base_model.is_file():
         parser.error(f"--base-model {args.base_model}: no such file")
     precision = args.precision
@@ -119,6 +125,7 @@ def parse_args(argv=None) -> TrainingConfig:
         pen_share=args.pen_share,
         pen_learning_rate=args.pen_learning_rate,
         pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
+        save_stage_one=args.save_stage_one,
     )
 
 
@@ -305,7 +312,7 @@ def fit(model, config: TrainingConfig, batches, validation_images, validation_la
         epochs=epochs,
         validation_data=(validation_images, validation_labels),
         callbacks=[averager, stopper],
-        verbose=1,
+        verbose=1 if sys.stdout.isatty() else 2,  # a progress bar on a terminal, a line per epoch in a log
     )
     history.history.update(averager.history)
     history.history["chosen_weights"] = averager.chosen
@@ -391,6 +398,9 @@ def main(argv=None) -> int:
         steps_per_epoch = int(np.ceil(len(train_split[1]) / config.batch_size))
         model = build_or_load_model(config, steps_per_epoch)
         history, seconds["stage 1"] = train(model, config, train_split, validation_split)
+        if config.save_stage_one is not None:
+            config.save_stage_one.parent.mkdir(parents=True, exist_ok=True)
+            model.save(config.save_stage_one)
     if config.pen_training:
         pen_train, pen_validation = load_pen_data(config)
         model, pen_history, seconds["stage 2"] = train_with_pen(model, config, train_split, validation_split,

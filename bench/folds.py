@@ -4,6 +4,7 @@ condition >= 98.0 %; numbers >= 95 % mean).
 
 Fold K's model is bench/out/folds/fold-K/digitpad.tflite, written by
     python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir bench/out/folds/fold-K
+with BASE.keras the stage-1 model kept by a full run (train_model.py --save-stage-one BASE.keras).
 (--model PATH scores one model on every fold instead, e.g. the MNIST-only baseline, to which
 every fold is unseen). Digits are replayed as mouse drags through the App under the six drawing
 conditions of pen_accuracy.py; numbers are composed from the fold's digits only, as

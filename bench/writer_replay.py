@@ -19,7 +19,9 @@ import numpy as np
 
 
 def replay(digits, teach: bool, model_file=None):
-    """(wrong per digit, milliseconds per teach) for one writer's digits in order, in a fresh App."""
+    """(what went wrong per digit, milliseconds per teach) for one writer's digits in order, in a
+    fresh App; per digit "" when read right, else "split" (read as several digits), "none"
+    (nothing read) or "misread"."""
     import pygame
 
     from digitpad import pen_digits
@@ -30,14 +32,26 @@ def replay(digits, teach: bool, model_file=None):
     wrong, teach_ms = [], []
     for digit in digits:
         result = common.read_pen_digit(app, digit, condition)
-        wrong.append(result.text != str(digit.label))
-        if teach and wrong[-1] and len(result.digits) == 1:
+        wrong.append("" if result.text == str(digit.label) else
+                     "split" if len(result.digits) > 1 else "none" if not result.digits else "misread")
+        if teach and wrong[-1] == "misread":
             began = time.perf_counter()
             app.handle_event(key_event(getattr(pygame, f"K_{digit.label}")))
             app.flush()  # the drawing is read again with what was taught
             teach_ms.append((time.perf_counter() - began) * 1000)
     app.close()
     return wrong, teach_ms
+
+
+def teachable(digits, wrong) -> list[bool]:
+    """Per digit: a misread of a digit this writer had misread earlier, the one kind of error a
+    digit key pressed earlier can have taught (a split cannot be taught, nor a first misread)."""
+    misread_before, result = set(), []
+    for digit, what in zip(digits, wrong, strict=True):
+        result.append(what == "misread" and digit.label in misread_before)
+        if what == "misread":
+            misread_before.add(digit.label)
+    return result
 
 
 def mnist_after_teaching(digits, model_file=None, count=50):
@@ -96,6 +110,7 @@ def main():
     print(f"{len(writers)} writers with >= {arguments.min_digits} digits, up to {arguments.max_digits} each; "
           f"model: {arguments.fold_models or 'bundled'}")
     totals = {False: [0, 0], True: [0, 0]}
+    kinds, ceiling = collections.Counter(), 0  # second-half errors without teaching, by kind; teachable ones
     worse, teach_ms, biggest = [], [], None
     for writer in writers:
         items = by_writer[writer]
@@ -106,10 +121,13 @@ def main():
         second_half = {}
         for teach in (False, True):
             wrong, milliseconds = replay(sequence, teach, model_file)
-            totals[teach][0] += sum(wrong[:half])
-            totals[teach][1] += sum(wrong[half:])
-            second_half[teach] = sum(wrong[half:])
+            totals[teach][0] += sum(map(bool, wrong[:half]))
+            totals[teach][1] += sum(map(bool, wrong[half:]))
+            second_half[teach] = sum(map(bool, wrong[half:]))
             teach_ms += milliseconds if teach else []
+            if not teach:
+                kinds.update(what for what in wrong[half:] if what)
+                ceiling += sum(teachable(sequence, wrong)[half:])
         if second_half[True] > second_half[False]:
             worse.append((writer, second_half[False], second_half[True]))
         if biggest is None or len(items) > len(by_writer[biggest]):
@@ -120,6 +138,9 @@ def main():
     ratio = with_teaching[1] / without[1] if without[1] else float("nan")
     print(f"first halves: {without[0]} errors without teaching, {with_teaching[0]} with")
     print(f"second halves: {without[1]} errors without teaching, {with_teaching[1]} with ({ratio:.0%} of without)")
+    print(f"second-half errors without teaching by kind: {dict(kinds) or 'none'}; misreads of a digit the writer "
+          f"had misread (and so taught) before: {ceiling}. Teaching adds examples of the digits taught, so at best "
+          f"it leaves {without[1] - ceiling} of {without[1]}")
     print(f"writers worse with teaching: {worse or 'none'}")
     if teach_ms:
         print(f"teach -> result read again ({len(teach_ms)} teaches): median {np.median(teach_ms):.1f} ms, "

@@ -27,10 +27,12 @@ def test_quick_run_end_to_end(tmp_path):
 
 def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
     base = tmp_path / "base"
-    assert train_model.main(["--quick", "--no-pen-training", "--no-pen-digits", "--output-dir", str(base)]) == 0
+    stage_one = tmp_path / "kept" / "stage1.keras"  # what the fold runs of a full run start from
+    assert train_model.main(["--quick", "--no-pen-training", "--no-pen-digits", "--output-dir", str(base),
+                             "--save-stage-one", str(stage_one)]) == 0
     assert json.loads((base / "metrics.json").read_text())["stage_seconds"].keys() == {"stage 1"}
     output = tmp_path / "fold"
-    arguments = ["--quick", "--base-model", str(base / "digitpad.keras"), "--hold-out-fold", "1",
+    arguments = ["--quick", "--base-model", str(stage_one), "--hold-out-fold", "1",
                  "--output-dir", str(output)]
     assert train_model.main(arguments) == 0
     metrics = json.loads((output / "metrics.json").read_text())
@@ -42,7 +44,8 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
 
 @pytest.mark.parametrize("arguments", [["--hold-out-fold", "3"], ["--pen-share", "1.5"], ["--pen-epochs", "0"],
                                        ["--base-model", "/nonexistent.keras"],
-                                       ["--no-pen-training", "--hold-out-fold", "0"]])
+                                       ["--no-pen-training", "--hold-out-fold", "0"],
+                                       ["--finetune", "samples", "--save-stage-one", "stage1.keras"]])
 def test_bad_pen_flags(arguments):
     with pytest.raises(SystemExit):
         train_model.parse_args(arguments)
