@@ -79,7 +79,8 @@ def ellipse(centre_x, centre_y, radius_x, radius_y, points=40):
 
 
 def teach_a_misread_picture(folder: pathlib.Path, home: pathlib.Path):
-    """Write a picture of a 0 crossed by a bar (the bundled model reads it as 8) to folder, and
+    """Write a picture of a narrow 0 crossed by a bar reaching past both its sides (the bundled
+    model reads it as 8; the test using this asserts that) to folder, and
     teach it as 0 in the user folder `home` as the window would (samples/0/*.png, the 28x28
     input). Returns (picture path, what the bundled model reads)."""
     import cv2
@@ -89,7 +90,7 @@ def teach_a_misread_picture(folder: pathlib.Path, home: pathlib.Path):
     from digitpad.ink import render_mask
     from digitpad.storage import UserStore
 
-    strokes = [Stroke(ellipse(280, 280, 90, 170), 24.0), Stroke(((170, 280), (390, 280)), 24.0)]
+    strokes = [Stroke(ellipse(280, 280, 70, 170), 24.0), Stroke(((170, 280), (390, 280)), 24.0)]
     picture = np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8)
     path = folder / "crossed-zero.png"
     cv2.imwrite(str(path), picture)
