@@ -121,9 +121,9 @@ def main():
         second_half = {}
         for teach in (False, True):
             wrong, milliseconds = replay(sequence, teach, model_file)
-            totals[teach][0] += sum(map(bool, wrong[:half]))
-            totals[teach][1] += sum(map(bool, wrong[half:]))
             second_half[teach] = sum(map(bool, wrong[half:]))
+            totals[teach][0] += sum(map(bool, wrong[:half]))
+            totals[teach][1] += second_half[teach]
             teach_ms += milliseconds if teach else []
             if not teach:
                 kinds.update(what for what in wrong[half:] if what)
