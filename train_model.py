@@ -5,7 +5,7 @@
     python train_model.py --finetune DIR       # fine-tune on samples taught in the app
     python train_model.py --save-stage-one BASE.keras   # full run, keeping stage 1's model too
     python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir DIR
-                                               # stage 2 only, without pen-digit fold K
+                                               # stage 2 and the stroke model, without pen-digit fold K
 
 Two stages. Stage 1 trains on augmented MNIST (data/mnist, the repo's own copy). Stage 2
 fine-tunes at a lower learning rate on augmented MNIST mixed with the UNIPEN pen digits
@@ -14,6 +14,10 @@ fine-tunes at a lower learning rate on augmented MNIST mixed with the UNIPEN pen
 validation split carved from the training images (and, in stage 2, pen digits of writers
 held back from training). Recipes are judged on pen digits of writers a model never saw:
 `--hold-out-fold K` leaves fold K (training/folds.py) out of stage 2 and reports it.
+
+Then the stroke model (training/stroke_model.py), which reads the pen path rather than the
+picture, trains on the same pen digits (all, or all but fold K) and is written beside the
+image model as digitpad-strokes.tflite; `--no-stroke-model` skips it.
 """
 
 import argparse
@@ -56,6 +60,7 @@ class TrainingConfig:
     pen_learning_rate: float  # peak learning rate of stage 2
     pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
     save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
+    stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
 
 
 def parse_args(argv=None) -> TrainingConfig:
@@ -86,6 +91,8 @@ def parse_args(argv=None) -> TrainingConfig:
     parser.add_argument("--pen-mnist-per-epoch", type=int, default=30000, help="MNIST images per stage-2 epoch")
     parser.add_argument("--save-stage-one", type=pathlib.Path, default=None, metavar="KERAS",
                         help="also save stage 1's model there (the fold runs start from it with --base-model)")
+    parser.add_argument("--no-stroke-model", action="store_true",
+                        help="train the image model only, not the stroke model beside it")
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "validation_size", "pen_epochs", "pen_mnist_per_epoch"):
         if getattr(args, name) < 1:
@@ -126,6 +133,7 @@ def parse_args(argv=None) -> TrainingConfig:
         pen_learning_rate=args.pen_learning_rate,
         pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
         save_stage_one=args.save_stage_one,
+        stroke_model=pen_training and not args.no_stroke_model,
     )
 
 
@@ -339,6 +347,20 @@ def export(model, config: TrainingConfig) -> tuple[pathlib.Path, pathlib.Path]:
     return keras_path, lite_path
 
 
+# ----------------------------------------------------------------------------- stroke model
+def train_strokes(config: TrainingConfig) -> dict:
+    """Train the stroke model on the stage-2 pen digits (all, or all but the held-out fold) and
+    write output_dir/digitpad-strokes.tflite (+ .json of its figures); returns the figures."""
+    from training.stroke_model import StrokeTrainingSettings, train_stroke_model
+
+    settings = StrokeTrainingSettings()  # its own seed, as in the fold runs of bench/stroke_folds.py
+    if config.quick:  # a smoke run: one pass over one copy of a few hundred digits
+        settings = dataclasses.replace(settings, epochs=1, copies=1)
+    return train_stroke_model(config.output_dir / "digitpad-strokes.tflite", config.pen_data,
+                              hold_out_fold=config.hold_out_fold, settings=settings,
+                              verbose=2 if sys.stdout.isatty() else 0, limit=300 if config.quick else None)
+
+
 # ----------------------------------------------------------------------------- evaluation
 def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds):
     import keras
@@ -376,7 +398,10 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
         held_out = config.hold_out_fold is not None
         path = held_out_fold_file(config) if held_out else config.pen_digits
         limit = 300 if config.quick else None
-        metrics["pen_digits"] = evaluate_pen_digits(lite_path, path, limit=limit)
+        # digits trained on say little: one drawing condition as a check that the export reads
+        # them (bench/pen_accuracy.py has all six); a held-out fold gets all six
+        conditions = None if held_out else ("normal",)
+        metrics["pen_digits"] = evaluate_pen_digits(lite_path, path, limit=limit, conditions=conditions)
         metrics["pen_digits"]["digits"] = f"fold {config.hold_out_fold}, unseen" if held_out else (
             "all, trained on" if config.pen_training else "all, unseen")
     report_dir = config.output_dir / "reports"
@@ -407,9 +432,20 @@ def main(argv=None) -> int:
                                                                 pen_train, pen_validation)
         history = joined_histories(history, pen_history)
     keras_path, lite_path = export(model, config)
+    strokes = None
+    if config.stroke_model:
+        started = time.perf_counter()
+        strokes = train_strokes(config)
+        seconds["stroke model"] = time.perf_counter() - started
     metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds)
+    if strokes is not None:
+        metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "parameters", "seconds")}
+        (config.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "
           f"trained {sum(seconds.values()):.0f} s {metrics['stage_seconds']}; wrote {keras_path}, {lite_path}")
+    if strokes is not None:
+        print(f"stroke model: {strokes['digits']} pen digits, {strokes['seconds']['total']:.0f} s; "
+              f"wrote {config.output_dir / 'digitpad-strokes.tflite'}")
     if "pen_digits" in metrics:
         pen = metrics["pen_digits"]
         print(f"pen digits ({pen['digits']}): {pen['accuracy']:.4%} of {pen['count']} {pen['conditions']}")

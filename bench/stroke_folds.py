@@ -70,8 +70,8 @@ def image_probabilities(model_file, digits, conditions, cache: pathlib.Path):
 def stroke_probabilities(model_file, digits, conditions):
     """{condition: (N, 10) float32} from the stroke model, the same strokes the image side drew."""
     from digitpad import pen_digits
-    from training.stroke_features import digits_to_sequences
-    from training.stroke_reader import StrokeReader
+    from digitpad.stroke_features import digits_to_sequences
+    from digitpad.stroke_reader import StrokeReader
 
     reader = StrokeReader(model_file)
     return {c.name: reader.predict_sequences(digits_to_sequences(
@@ -125,8 +125,8 @@ def choose_weight(folds: dict, chosen_on) -> float:
 
 def stroke_latency(model_file, digits, repeats: int = 1):
     """Per-digit seconds of StrokeReader.predict (featurise + invoke) on mouse-like drawings."""
+    from digitpad.stroke_reader import StrokeReader
     from training.stroke_model import augmented_strokes
-    from training.stroke_reader import StrokeReader
 
     reader = StrokeReader(model_file)
     rng = np.random.default_rng(0)

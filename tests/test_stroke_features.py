@@ -5,8 +5,8 @@ import pytest
 
 from digitpad import pen_digits
 from digitpad.drawing import Stroke
+from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 from training.pen_render import PenAugmentSettings, mouse_samples
-from training.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 
 CANVAS = 560
 PEN_UP = CHANNELS.index("pen_up")

@@ -59,6 +59,17 @@ def test_held_out_fold_is_left_out(fold):
         training_digits(PEN_DIGITS, hold_out_fold=3)
 
 
+@pytest.mark.parametrize("limit", [1, 300])
+def test_a_limited_set_spreads_over_writers_of_the_kept_folds(limit):
+    from tests.conftest import PEN_DIGITS
+
+    kept = training_digits(PEN_DIGITS, hold_out_fold=0, limit=limit)
+    sources = {digit.writer.split("/")[0] for digit in kept}
+    assert len(kept) == limit and "apb" not in sources  # fold 0 is apb
+    if limit > 1:
+        assert len(sources) >= 7  # of the 8 sources in folds 1 and 2 (lou wrote few digits)
+
+
 @pytest.mark.parametrize("label", [0, 7])
 def test_a_slash_or_bar_is_a_stroke_of_its_own(sample, label):
     digit = next(d for d in sample if d.label == label)

@@ -4,7 +4,7 @@ import pytest
 from digitpad.drawing import Stroke
 from digitpad.model import ModelError
 from digitpad.resources import resource_path
-from training.stroke_reader import StrokeReader
+from digitpad.stroke_reader import StrokeReader
 
 
 def test_missing_model_file(tmp_path):
@@ -34,7 +34,7 @@ def test_reads_strokes_as_keras_does(tmp_path):
     rng = np.random.default_rng(0)
     digits = [[Stroke(tuple(map(tuple, rng.uniform(0, 500, (int(rng.integers(2, 30)), 2)))), 24.0)
                for _ in range(int(rng.integers(1, 3)))] for _ in range(40)]
-    from training.stroke_features import digits_to_sequences
+    from digitpad.stroke_features import digits_to_sequences
 
     sequences = digits_to_sequences(digits)
     model = fit(sequences, rng.integers(0, 10, len(digits)), StrokeTrainingSettings(epochs=1, batch_size=8), verbose=0)

@@ -11,14 +11,18 @@ from digitpad.settings import CanvasSettings
 
 
 def evaluate_pen_digits(model_path: pathlib.Path, data_path: pathlib.Path, limit: int | None = None,
-                        error_grid: pathlib.Path | None = None) -> dict:
-    """Per-condition accuracy (a digit counts as right only if read as exactly that one digit)."""
+                        error_grid: pathlib.Path | None = None, conditions=None) -> dict:
+    """Per-condition accuracy (a digit counts as right only if read as exactly that one digit),
+    by the image model alone. `conditions`: names of pen_digits.CONDITIONS to draw under (None: all)."""
+    chosen = [c for c in pen_digits.CONDITIONS if conditions is None or c.name in conditions]
+    if not chosen:
+        raise ValueError(f"no drawing condition named {conditions}; known: {[c.name for c in pen_digits.CONDITIONS]}")
     recognizer = Recognizer(DigitModel(model_path))
     canvas_size = CanvasSettings().canvas_size
     digits = pen_digits.load(data_path)[:limit]
     report = {"count": len(digits), "conditions": {}}
     all_right = []
-    for condition in pen_digits.CONDITIONS:
+    for condition in chosen:
         right, images, probabilities, labels = [], [], [], []
         for digit in digits:
             result = recognizer.recognise_strokes(pen_digits.to_strokes(digit, condition, canvas_size), canvas_size)

@@ -1,4 +1,4 @@
-"""The stroke model: a small 1-D CNN reading a digit's pen path (training/stroke_features.py).
+"""The stroke model: a small 1-D CNN reading a digit's pen path (digitpad/stroke_features.py).
 
 The 28x28 image forgets the order and direction of the strokes; this model reads them. It is
 trained on the UNIPEN pen digits (tests/data/pen_digits_dev.npz) drawn as a mouse user would
@@ -13,7 +13,7 @@ its other end, a loop from another point, or the strokes in another order
     python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
 
 The LiteRT file takes (1, 64, 5) float32 sequences and gives (1, 10) float32 probabilities
-(training/stroke_reader.py runs it). Training takes a minute or two on two cores.
+(digitpad/stroke_reader.py runs it). Training takes a minute or two on two cores.
 """
 
 import argparse
@@ -27,8 +27,8 @@ import numpy as np
 
 from digitpad import pen_digits
 from digitpad.drawing import Stroke
+from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 from training import pen_render
-from training.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
@@ -225,25 +225,30 @@ def export_stroke_lite(model, path: pathlib.Path | str) -> pathlib.Path:
     return path
 
 
-def training_digits(pen_data: pathlib.Path | str = PEN_DIGITS, hold_out_fold: int | None = None):
-    """The pen digits to train on: all of them, or all but fold hold_out_fold (training/folds.py)."""
+def training_digits(pen_data: pathlib.Path | str = PEN_DIGITS, hold_out_fold: int | None = None,
+                    limit: int | None = None):
+    """The pen digits to train on: all of them, or all but fold hold_out_fold (training/folds.py);
+    with `limit`, that many spread over the whole set (a smoke run)."""
     from training.folds import check_fold, digit_folds
 
     digits = pen_digits.load(pen_data)
-    if hold_out_fold is None:
-        return digits
-    check_fold(hold_out_fold)
-    return [digit for digit, fold in zip(digits, digit_folds(pen_data), strict=True) if fold != hold_out_fold]
+    if hold_out_fold is not None:
+        check_fold(hold_out_fold)
+        digits = [digit for digit, fold in zip(digits, digit_folds(pen_data), strict=True) if fold != hold_out_fold]
+    if limit is not None:
+        digits = digits[:: max(1, len(digits) // limit)][:limit]
+    return digits
 
 
 def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str = PEN_DIGITS,
                        hold_out_fold: int | None = None, settings: StrokeTrainingSettings = StrokeTrainingSettings(),
-                       verbose: int = 2) -> dict:
-    """Train the stroke model on the pen digits (all, or all but one fold), write its LiteRT file
-    to `output` and a JSON of figures beside it (<output stem>.json); returns the figures."""
+                       verbose: int = 2, limit: int | None = None) -> dict:
+    """Train the stroke model on the pen digits (all, or all but one fold; `limit`: only that
+    many, for a smoke run), write its LiteRT file to `output` and a JSON of figures beside it
+    (<output stem>.json); returns the figures."""
     output = pathlib.Path(output)
     started = time.perf_counter()
-    digits = training_digits(pen_data, hold_out_fold)
+    digits = training_digits(pen_data, hold_out_fold, limit)
     sequences, labels = augmented_pool(digits, settings)
     drawn = time.perf_counter()
     model = fit(sequences, labels, settings, verbose)
@@ -251,7 +256,7 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     export_stroke_lite(model, output)
     # accuracy on the training digits as written (no augmentation): a sanity check, not a score
     plain = digits_to_sequences([pen_digits.to_strokes(d, pen_digits.CONDITIONS[0], CANVAS_SIZE) for d in digits])
-    from training.stroke_reader import StrokeReader
+    from digitpad.stroke_reader import StrokeReader
 
     seen = float(np.mean(StrokeReader(output).predict_sequences(plain).argmax(axis=1) == [d.label for d in digits]))
     figures = {

@@ -1,6 +1,6 @@
 """The stroke model, run with LiteRT: digits' strokes -> (N, 10) probabilities.
 
-It reads the pen path (training/stroke_features.py), not the picture: the order and direction
+It reads the pen path (digitpad/stroke_features.py), not the picture: the order and direction
 the 28x28 image forgets. Trained by training/stroke_model.py.
 """
 
@@ -10,7 +10,7 @@ import threading
 import numpy as np
 
 from digitpad.model import ModelError, load_interpreter
-from training.stroke_features import CHANNELS, SEQUENCE_LENGTH, strokes_to_sequence
+from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, strokes_to_sequence
 
 
 class StrokeReader:
