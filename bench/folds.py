@@ -2,13 +2,14 @@
 (issue 11 bars: single digits >= 98.5 % mean over the folds, each fold >= 98.0 %, worst drawing
 condition >= 98.0 %; numbers >= 95 % mean).
 
-Fold K's model is bench/out/folds/fold-K/digitpad.tflite, written by
+Fold K's models are bench/out/folds/fold-K/digitpad.tflite and digitpad-strokes.tflite, written by
     python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir bench/out/folds/fold-K
 with BASE.keras the stage-1 model kept by a full run (train_model.py --save-stage-one BASE.keras).
-(--model PATH scores one model on every fold instead, e.g. the MNIST-only baseline, to which
-every fold is unseen). Digits are replayed as mouse drags through the App under the six drawing
-conditions of pen_accuracy.py; numbers are composed from the fold's digits only, as
-number_accuracy.py composes them.
+Drawings are read as the app reads them, by both models (a fold without a stroke model: by its
+image model alone). --model PATH scores one image model on every fold instead, alone, e.g. the
+MNIST-only baseline, to which every fold is unseen. Digits are replayed as mouse drags through
+the App under the six drawing conditions of pen_accuracy.py; numbers are composed from the
+fold's digits only, as number_accuracy.py composes them.
 """
 
 import argparse
@@ -75,13 +76,18 @@ def main():
     common.OUT.mkdir(parents=True, exist_ok=True)
     summary = {}
     for fold in arguments.fold or range(len(FOLDS)):
-        model_file = arguments.model or arguments.folds_dir / f"fold-{fold}" / "digitpad.tflite"
-        if not pathlib.Path(model_file).is_file():
-            raise SystemExit(f"{model_file}: no such model (train it with train_model.py --hold-out-fold {fold})")
         digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)]
-        app = common.new_app(arguments.set, model_file=model_file)
+        if arguments.model:
+            if not arguments.model.is_file():
+                raise SystemExit(f"{arguments.model}: no such model")
+            model_file, readers = arguments.model, "image"
+            app = common.new_app(arguments.set + ["stroke_weight=0"], model_file=model_file)
+        else:
+            model_file = arguments.folds_dir / f"fold-{fold}" / "digitpad.tflite"
+            app, readers = common.fold_app(arguments.set, model_file.parent)
         started = time.perf_counter()
-        print(f"fold {fold} ({', '.join(FOLDS[fold])}): {len(digits)} digits, model {model_file}", flush=True)
+        print(f"fold {fold} ({', '.join(FOLDS[fold])}): {len(digits)} digits, model {model_file}, read by {readers}",
+              flush=True)
         conditions, wrong_all = {}, []
         for condition in pen_digits.CONDITIONS:
             right, wrong = read_digits(app, digits[: arguments.limit], condition)
@@ -92,7 +98,7 @@ def main():
         numbers, failures = read_numbers(app, digits, arguments.numbers, rng)
         single = float(np.mean(list(conditions.values())))
         summary[fold] = {"single": single, "conditions": conditions, "numbers": float(np.mean(numbers)),
-                         "model": str(model_file), "digits": len(digits[: arguments.limit])}
+                         "model": str(model_file), "read_by": readers, "digits": len(digits[: arguments.limit])}
         print(f"  single digits {single:.2%}, worst condition {min(conditions.values()):.2%}; "
               f"numbers {np.mean(numbers):.2%} of {len(numbers)}; {time.perf_counter() - started:.0f} s", flush=True)
         if wrong_all:

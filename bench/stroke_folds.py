@@ -10,9 +10,10 @@ every fold, e.g. the bundled MNIST-only model/digitpad.tflite, to which every fo
 or --image-folds DIR (DIR/fold-K/digitpad.tflite, trained with --hold-out-fold K).
 
 Combination: log p = w_image log p_image + w_stroke log p_stroke (w_image = 1 - w_stroke),
-renormalised. It applies only when the recogniser read one digit; when it split the ink into
-several pieces (or found none) the image's answer stands (wrong for a single digit), since
-which strokes make which piece is the app's business. The weight is chosen on two folds (best
+renormalised (digitpad.recognition.combine_readings, as the app combines them). It applies
+only when the recogniser read one digit; when it split the ink into several pieces (or found
+none) the image's answer stands (wrong for a single digit). bench/folds.py reads the folds
+through the app itself, image and strokes together, numbers included. The weight is chosen on two folds (best
 mean single-digit accuracy, ties to the lower log loss) and scored on the third.
 The bar: combined beats image alone by >= 0.3 points mean over folds, no fold worse.
 
@@ -34,7 +35,7 @@ import numpy as np
 
 CANVAS_SIZE = 560
 WEIGHTS = np.round(np.arange(0.0, 1.0001, 0.05), 2)  # w_stroke candidates
-FLOOR = 1e-7  # probabilities are floored here before the log
+FLOOR = 1e-7  # probabilities are floored here before the log (as digitpad.recognition does)
 
 
 def image_probabilities(model_file, digits, conditions, cache: pathlib.Path):
@@ -79,10 +80,10 @@ def stroke_probabilities(model_file, digits, conditions):
 
 
 def combined_probabilities(image, stroke, weight):
-    """(N, 10) float64: softmax((1 - weight) log p_image + weight log p_stroke)."""
-    logits = (1 - weight) * np.log(np.maximum(image, FLOOR)) + weight * np.log(np.maximum(stroke, FLOOR))
-    logits -= logits.max(axis=1, keepdims=True)
-    return np.exp(logits) / np.exp(logits).sum(axis=1, keepdims=True)
+    """(N, 10): the app's own combination (digitpad.recognition.combine_readings)."""
+    from digitpad.recognition import combine_readings
+
+    return combine_readings(image, stroke, weight)
 
 
 def combined_right(image, stroke, labels, weight):

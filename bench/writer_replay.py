@@ -6,8 +6,9 @@ adapted <= 50 ms median).
 
 Writers (the `writers` of the pen digits) with at least 30 digits, up to 60 each in a fixed
 shuffled order, a fresh user folder each, read once without teaching and once with it.
---fold-models DIR reads each writer with DIR/fold-K/digitpad.tflite, K the writer's fold, for
-an image model that trained on pen digits: it must not have seen the writer.
+--fold-models DIR reads each writer with DIR/fold-K's models (digitpad.tflite and, when there,
+digitpad-strokes.tflite; bench/common.fold_app), K the writer's fold: a model that trained on
+pen digits must not have seen the writer.
 """
 
 import argparse
@@ -18,7 +19,7 @@ import common
 import numpy as np
 
 
-def replay(digits, teach: bool, model_file=None):
+def replay(digits, teach: bool, fold_dir=None):
     """(what went wrong per digit, milliseconds per teach) for one writer's digits in order, in a
     fresh App; per digit "" when read right, else "split" (read as several digits), "none"
     (nothing read) or "misread"."""
@@ -27,7 +28,7 @@ def replay(digits, teach: bool, model_file=None):
     from digitpad import pen_digits
     from digitpad.replay import key_event
 
-    app = common.new_app(model_file=model_file)
+    app = new_app(fold_dir)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
     wrong, teach_ms = [], []
     for digit in digits:
@@ -54,7 +55,12 @@ def teachable(digits, wrong) -> list[bool]:
     return result
 
 
-def mnist_after_teaching(digits, model_file=None, count=50):
+def new_app(fold_dir=None):
+    """An App with the bundled models, or with a fold run's (fold_dir)."""
+    return common.new_app() if fold_dir is None else common.fold_app((), fold_dir)[0]
+
+
+def mnist_after_teaching(digits, fold_dir=None, count=50):
     """MNIST test accuracy of the App's recogniser after `count` of one writer's digits were taught."""
     import pygame
 
@@ -62,7 +68,7 @@ def mnist_after_teaching(digits, model_file=None, count=50):
     from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
     from digitpad.replay import key_event
 
-    app = common.new_app(model_file=model_file)
+    app = new_app(fold_dir)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
     taught = 0
     for digit in digits:
@@ -86,7 +92,8 @@ def main():
     parser.add_argument("--min-digits", type=int, default=30)
     parser.add_argument("--max-digits", type=int, default=60)
     parser.add_argument("--seed", type=int, default=0, help="seeds each writer's shuffled order")
-    parser.add_argument("--fold-models", default=None, metavar="DIR", help="DIR/fold-K/digitpad.tflite per fold")
+    parser.add_argument("--fold-models", default=None, metavar="DIR",
+                        help="DIR/fold-K holds the models of fold run K (train_model.py --hold-out-fold K)")
     parser.add_argument("--writers", type=int, default=None, help="only the first N writers (a quick look)")
     arguments = parser.parse_args()
 
@@ -100,12 +107,12 @@ def main():
     writers = sorted(writer for writer, items in by_writer.items() if len(items) >= arguments.min_digits)
     writers = writers[: arguments.writers]
 
-    def model_for(source):
+    def models_of(source):
         if arguments.fold_models is None:
             return None
         from training.folds import fold_of
 
-        return f"{arguments.fold_models}/fold-{fold_of(source)}/digitpad.tflite"
+        return f"{arguments.fold_models}/fold-{fold_of(source)}"
 
     print(f"{len(writers)} writers with >= {arguments.min_digits} digits, up to {arguments.max_digits} each; "
           f"model: {arguments.fold_models or 'bundled'}")
@@ -116,11 +123,11 @@ def main():
         items = by_writer[writer]
         order = np.random.default_rng(arguments.seed).permutation(len(items))[: arguments.max_digits]
         sequence = [items[i][0] for i in order]
-        model_file = model_for(items[0][1])
+        models = models_of(items[0][1])
         half = len(sequence) // 2
         second_half = {}
         for teach in (False, True):
-            wrong, milliseconds = replay(sequence, teach, model_file)
+            wrong, milliseconds = replay(sequence, teach, models)
             second_half[teach] = sum(map(bool, wrong[half:]))
             totals[teach][0] += sum(map(bool, wrong[:half]))
             totals[teach][1] += second_half[teach]
@@ -146,7 +153,7 @@ def main():
         print(f"teach -> result read again ({len(teach_ms)} teaches): median {np.median(teach_ms):.1f} ms, "
               f"max {max(teach_ms):.1f} ms")
     items = by_writer[biggest]
-    accuracy, adapted = mnist_after_teaching([d for d, _ in items], model_for(items[0][1]))
+    accuracy, adapted = mnist_after_teaching([d for d, _ in items], models_of(items[0][1]))
     print(f"MNIST test after teaching {adapted} digits of {biggest}: {accuracy:.2%}")
 
 

@@ -20,9 +20,10 @@ from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
 from digitpad.recognition import EMPTY, Recognizer, Result
-from digitpad.resources import asset_path, model_path
+from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
 from digitpad.storage import UserStore, default_user_dir
+from digitpad.stroke_reader import StrokeReader
 from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
@@ -32,7 +33,7 @@ DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame
 
 class App:
     def __init__(self, settings: Settings = Settings(), model_file: pathlib.Path | None = None,
-                 user_dir: pathlib.Path | None = None):
+                 user_dir: pathlib.Path | None = None, stroke_model_file: pathlib.Path | None = None):
         pygame.display.init()  # not pygame.init(): digitpad needs no sound (and no audio device)
         pygame.font.init()
         self.settings = settings
@@ -64,6 +65,8 @@ class App:
         self.submitted_version = -1
         self._canvas_cache = (None, None)
         self.recognizer: Recognizer | None = None
+        self.stroke_model_file = stroke_model_file  # the stroke model to read drawings with (None: the bundled one)
+        self.stroke_notice = ""  # why drawings are read without the stroke model, "" when they are not
         self.model_ready = False
         self.model_loaded = threading.Event()
         self.worker = RecognitionWorker(self._recognise)
@@ -250,10 +253,11 @@ class App:
             wanted = user_model if user_model.is_file() else None
         candidates = ([wanted] if wanted is not None and wanted != bundled else []) + [bundled]
         errors = []
+        strokes = self._load_stroke_reader()
         for candidate in candidates:
             try:
                 model = AdaptedModel(DigitModel(candidate), self.settings.adaptation)
-                self.recognizer = Recognizer(model, self.settings.recognition)
+                self.recognizer = Recognizer(model, self.settings.recognition, strokes)
                 break
             except ModelError as error:
                 errors.append(str(error))
@@ -266,10 +270,24 @@ class App:
             self._notice(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
         elif self.recognizer.model.path == user_model:
             self._notice(f"Using your fine-tuned model: {user_model}")
+        if self.recognizer is not None and self.stroke_notice:
+            self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
         if self.recognizer is not None:
             self._restore_teaching()
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
+
+    def _load_stroke_reader(self) -> StrokeReader | None:
+        """The stroke model that reads drawings beside the image model, or None (and
+        stroke_notice says why) when it cannot be loaded or the settings give it no say:
+        digits are then read from their picture alone, as before the stroke model existed."""
+        if not self.settings.recognition.stroke_weight:
+            return None
+        try:
+            return StrokeReader(self.stroke_model_file or stroke_model_path())
+        except ModelError as error:
+            self.stroke_notice = f"Reading drawings from their picture alone: {error}."
+            return None
 
     def _restore_teaching(self) -> None:
         """Teach the model again what the user taught before (the samples folder), before the

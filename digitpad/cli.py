@@ -33,23 +33,28 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
-def load_recognizer(model_file, user_dir: pathlib.Path | None = None):
+def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strokes: bool = False):
     """The Recognizer of `model_file` (None: the bundled model). With user_dir, it reads with
-    what the user taught in the window (the samples in that folder), as the window does."""
+    what the user taught in the window (the samples in that folder), as the window does; with
+    with_strokes, drawings also with the bundled stroke model, as the window does (pictures
+    have no strokes). ModelError when a model cannot be loaded."""
     from digitpad.adaptation import AdaptedModel, learn_taught_samples
     from digitpad.model import DigitModel
     from digitpad.recognition import Recognizer
-    from digitpad.resources import model_path
-    from digitpad.storage import UserStore
+    from digitpad.resources import model_path, stroke_model_path
+    from digitpad.stroke_reader import StrokeReader
 
     model = DigitModel(model_file or model_path())
+    strokes = StrokeReader(stroke_model_path()) if with_strokes else None
     if user_dir is None:
-        return Recognizer(model)
+        return Recognizer(model, strokes=strokes)
+    from digitpad.storage import UserStore
+
     adapted = AdaptedModel(model)
     note = learn_taught_samples(adapted, UserStore(user_dir).read_samples())
     if note:
         print(f"digitpad: {note}", file=sys.stderr, flush=True)
-    return Recognizer(adapted)
+    return Recognizer(adapted, strokes=strokes)
 
 
 def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:

@@ -85,6 +85,45 @@ class Result:
 
 EMPTY = Result()
 
+PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before the log of combine_readings
+
+
+def combine_readings(image: np.ndarray, strokes: np.ndarray, stroke_weight: float) -> np.ndarray:
+    """(..., 10) image-model and stroke-model probabilities of the same digits -> (..., 10)
+    float32: softmax((1 - w) log p_image + w log p_strokes), a weighted product of the two
+    readings, renormalised. w = 0 gives the image's reading, w = 1 the strokes'."""
+    if not 0.0 <= stroke_weight <= 1.0:
+        raise ValueError(f"stroke_weight must be in [0, 1], got {stroke_weight}")
+    image, strokes = np.asarray(image, np.float64), np.asarray(strokes, np.float64)
+    if image.shape != strokes.shape or image.shape[-1:] != (10,):
+        raise ValueError(f"expected two (..., 10) arrays of the same shape, got {image.shape} and {strokes.shape}")
+    logits = (1 - stroke_weight) * np.log(np.maximum(image, PROBABILITY_FLOOR)) \
+        + stroke_weight * np.log(np.maximum(strokes, PROBABILITY_FLOOR))
+    logits -= logits.max(axis=-1, keepdims=True)
+    weights = np.exp(logits)
+    return (weights / weights.sum(axis=-1, keepdims=True)).astype(np.float32)
+
+
+def touched_by_eraser(ink_strokes, erasers) -> bool:
+    """Whether any eraser stroke comes near the ink strokes' box (each widened by half its
+    stroke's width): then the ink the user sees is not the pen path the strokes describe."""
+    if not ink_strokes or not erasers:
+        return False
+
+    def box(stroke):
+        points = np.asarray(stroke.points, np.float64).reshape(-1, 2)
+        reach = stroke.width / 2
+        return points.min(axis=0) - reach, points.max(axis=0) + reach
+
+    ink_boxes = [box(stroke) for stroke in ink_strokes]
+    low = np.min([low for low, _ in ink_boxes], axis=0)
+    high = np.max([high for _, high in ink_boxes], axis=0)
+    for eraser in erasers:
+        eraser_low, eraser_high = box(eraser)
+        if np.all(eraser_low <= high) and np.all(eraser_high >= low):
+            return True
+    return False
+
 
 def _join_shown(first, second, first_shown, second_shown):
     """The shown ink of two pieces joined (see preprocess.join), or None without it."""
@@ -103,10 +142,13 @@ def _region(image, box):
 
 
 class Recognizer:
-    """Reads ink masks, strokes or pictures with one model and one set of settings."""
+    """Reads ink masks, strokes or pictures with one model and one set of settings; drawn
+    digits, whose strokes are known, also with a stroke reader when given one."""
 
-    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings()):
-        self.model = model  # anything with predict((N, 28, 28)) -> (N, 10)
+    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings(), strokes=None):
+        self.model = model  # the image reader: anything with predict((N, 28, 28)) -> (N, 10)
+        self.strokes = strokes  # the stroke reader (digitpad.stroke_reader.StrokeReader): anything
+        # with predict(list of digits, each a list of Strokes) -> (N, 10); None: pictures of ink only
         self.settings = settings
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
@@ -123,10 +165,10 @@ class Recognizer:
         pieces = preprocess.split_digits(mask, settings) if np.count_nonzero(mask) >= settings.min_ink_pixels else []
         return self._read(pieces, [_region(shown, piece.box) for piece in pieces], min_side)
 
-    def _read(self, pieces, shown, min_side, members=None) -> Result:
+    def _read(self, pieces, shown, min_side, members=None, strokes=None) -> Result:
         """Digits' ink (DigitInk, left to right) -> Result. shown[i]: piece i's ink as the user
         sees it, cropped to its box (or None); members[i]: the indices of piece i's strokes
-        (None for masks and pictures)."""
+        into `strokes`, the strokes drawn (None for masks and pictures)."""
         if not pieces:
             return EMPTY
         members = list(members) if members is not None else [() for _ in pieces]
@@ -146,7 +188,33 @@ class Recognizer:
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
+        if strokes is not None:
+            probabilities = self._with_strokes(probabilities, members, strokes)
         return self._result(images, probabilities, scribble, doubts, members)
+
+    def _with_strokes(self, probabilities, members, strokes):
+        """The image reading of each digit combined with the stroke reader's reading of its
+        strokes (combine_readings, weight settings.stroke_weight). The image alone stands for a
+        digit touched by the eraser (its strokes no longer say what the user sees), and for all
+        digits without a stroke reader or with a weight of 0. Digits are grouped and joined on
+        the image reading alone; this only changes what each group is read as."""
+        weight = self.settings.stroke_weight
+        if self.strokes is None or not weight:
+            return probabilities
+        erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
+        readable = []
+        for row, group in enumerate(members):
+            ink_strokes = [strokes[index] for index in group if not strokes[index].erase]
+            later_erasers = [eraser for index, eraser in erasers if group and index > group[0]]
+            if ink_strokes and not touched_by_eraser(ink_strokes, later_erasers):
+                readable.append((row, ink_strokes))
+        if not readable:
+            return probabilities
+        stroke_rows = self.strokes.predict([ink_strokes for _, ink_strokes in readable])
+        combined = list(probabilities)
+        for (row, _), stroke_row in zip(readable, stroke_rows, strict=True):
+            combined[row] = combine_readings(probabilities[row], stroke_row, weight)
+        return combined
 
     def close(self) -> None:
         """Let the inference thread go (it also ends by itself when the program exits)."""
@@ -237,10 +305,11 @@ class Recognizer:
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
         """Strokes in canvas pixels, in drawing order, on a square canvas of side canvas_size
         -> Result. The strokes are grouped into digits by their order and place
-        (digitpad.grouping); each digit is rendered alone, the erasers applied to all."""
+        (digitpad.grouping); each digit is rendered alone, the erasers applied to all, and read
+        by the image model and (see _with_strokes) the stroke reader."""
         pieces, shown, members = self.stroke_pieces(strokes, canvas_size)
         side = max(1, int(round(canvas_size * self.settings.recognition_scale)))
-        return self._read(pieces, shown, self.settings.min_digit_size * side, members)
+        return self._read(pieces, shown, self.settings.min_digit_size * side, members, strokes)
 
     def stroke_pieces(self, strokes: list[Stroke], canvas_size: int):
         """(pieces, shown, members), one each per digit, left to right: the digit's ink on the

@@ -21,7 +21,13 @@ def resource_path(*parts: str) -> pathlib.Path:
 
 
 def model_path() -> pathlib.Path:
+    """The image model: 28x28 pictures of digits."""
     return resource_path("model", "digitpad.tflite")
+
+
+def stroke_model_path() -> pathlib.Path:
+    """The stroke model: a drawn digit's pen path (digitpad/stroke_reader.py)."""
+    return resource_path("model", "digitpad-strokes.tflite")
 
 
 def asset_path(*parts: str) -> pathlib.Path:

@@ -26,11 +26,12 @@ def run_self_test(model_file=None) -> int:
 
     started = time.perf_counter()
     try:
-        recognizer = load_recognizer(model_file)
+        recognizer = load_recognizer(model_file, with_strokes=True)
     except ModelError as error:
         print(f"self-test FAILED: {error}", file=sys.stderr)
         return 1
-    print(f"model loaded in {(time.perf_counter() - started) * 1000:.0f} ms: {recognizer.model.path}")
+    print(f"models loaded in {(time.perf_counter() - started) * 1000:.0f} ms: {recognizer.model.path}, "
+          f"{recognizer.strokes.path}")
     samples = sorted(asset_path("samples").glob("*.json"))
     if not samples:
         print(f"self-test FAILED: no sample drawings in {asset_path('samples')}", file=sys.stderr)

@@ -39,6 +39,9 @@ class RecognitionSettings:
     # whatever brush shows it; 0 keeps the user's brush. Stroke width is normalised afterwards.
     recognition_scale: float = 0.5  # recognition rasterises the canvas at this fraction of its size
     live_interval_seconds: float = 0.1  # while drawing, recognise at least this often
+    stroke_weight: float = 0.40  # say of the stroke model in a drawn digit's reading: log p =
+    # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
+    # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
     grouping: GroupingSettings = GroupingSettings()  # how a drawing's strokes are grouped into digits
 

@@ -330,6 +330,33 @@ def test_without_a_usable_model_the_window_says_it_cannot_recognise(user_home, t
         application.close()
 
 
+@pytest.mark.parametrize("content, problem", [(None, "stroke model file not found"), (b"junk", "is damaged")])
+def test_without_the_stroke_model_drawings_are_read_from_their_picture(user_home, tmp_path, capsys, content, problem):
+    from digitpad.app import App
+
+    path = tmp_path / "digitpad-strokes.tflite"
+    if content is not None:
+        path.write_bytes(content)
+    application = App(user_dir=user_home, stroke_model_file=path)
+    try:
+        application.flush()
+        assert application.model_ready and application.recognizer.strokes is None
+        notice = application.model_notice
+        assert application.model_notice_is_error and problem in notice and "picture alone" in notice
+        assert notice in capsys.readouterr().err
+        draw_strokes(application, SEVEN)
+        application.flush()
+        assert application.result.text == "7"
+    finally:
+        application.close()
+
+
+def test_the_window_reads_drawings_with_the_bundled_stroke_model_too(app):
+    from digitpad.resources import stroke_model_path
+
+    assert app.recognizer.strokes.path == stroke_model_path() and not app.model_notice
+
+
 def test_the_panel_says_loading_until_the_model_is_there(app):
     app.model_loaded.clear()
     try:

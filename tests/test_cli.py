@@ -173,6 +173,7 @@ def test_self_test_passes_from_another_directory(tmp_path):
     completed = run("--self-test", cwd=tmp_path)
     assert completed.returncode == 0, completed.stdout + completed.stderr
     assert "self-test passed" in completed.stdout and "7/7 samples right" in completed.stdout
+    assert "digitpad-strokes.tflite" in completed.stdout  # drawings are read with the stroke model too
 
 
 def test_version():

@@ -36,7 +36,7 @@ def run(arguments, home, cwd, timeout=120, **extra):
 def test_self_test(tmp_path):
     completed = run(["--self-test"], tmp_path, tmp_path)
     assert completed.returncode == 0, completed.stdout + completed.stderr
-    assert "self-test passed" in completed.stdout
+    assert "self-test passed" in completed.stdout and "digitpad-strokes.tflite" in completed.stdout  # bundled
 
 
 def test_predict_sample_png(tmp_path):

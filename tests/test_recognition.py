@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from digitpad.drawing import Stroke
-from digitpad.recognition import EMPTY, Recognizer, Result
+from digitpad.recognition import EMPTY, Recognizer, Result, combine_readings, touched_by_eraser
 from digitpad.settings import RecognitionSettings
 
 
@@ -172,3 +172,92 @@ def test_ink_erased_entirely_is_nothing():
     recognizer = Recognizer(FixedModel(confident(1, 0.99)))
     strokes = [*SEVEN, Stroke(((150, 130), (400, 130), (260, 460)), 80.0, erase=True)]
     assert recognizer.recognise_strokes(strokes, 560) == EMPTY
+
+
+# ----------------------------------------------------------------------------- the stroke reader's say
+class FixedStrokeReader:
+    """Stands in for StrokeReader: returns a given row per digit and keeps what it was asked."""
+
+    def __init__(self, row):
+        self.row = np.asarray(row, np.float32)
+        self.asked = []  # per call, the digits' strokes
+
+    def predict(self, digits):
+        self.asked.append(digits)
+        return np.tile(self.row, (len(digits), 1))
+
+
+@pytest.mark.parametrize("weight, expected", [(0.0, 1), (0.4, 7), (1.0, 7)])
+def test_combining_weighs_the_two_readings(weight, expected):
+    image, strokes = confident(1, 0.6), confident(7, 0.95)
+    combined = combine_readings(image, strokes, weight)
+    assert combined.shape == (10,) and combined.sum() == pytest.approx(1.0, abs=1e-5)
+    assert int(combined.argmax()) == expected
+    if weight == 0.0:
+        assert np.allclose(combined, image, atol=1e-6)
+
+
+def test_two_agreeing_readings_combine_to_a_confidence_between_theirs():
+    # a weighted geometric mean, renormalised: no surer than the surer of the two
+    combined = combine_readings(confident(4, 0.7), confident(4, 0.8), 0.4)
+    assert combined.argmax() == 4 and 0.7 < combined[4] < 0.8
+
+
+@pytest.mark.parametrize("weight, shapes", [(1.5, ((10,), (10,))), (-0.1, ((10,), (10,))), (0.4, ((10,), (2, 10))),
+                                            (0.4, ((9,), (9,)))])
+def test_combining_refuses_bad_input(weight, shapes):
+    with pytest.raises(ValueError):
+        combine_readings(np.full(shapes[0], 0.1), np.full(shapes[1], 0.1), weight)
+
+
+@pytest.mark.parametrize("eraser, touched", [(((130, 300), (170, 300)), True), (((500, 500), (540, 540)), False),
+                                             (None, False)])
+def test_touched_by_eraser(eraser, touched):
+    erasers = [Stroke(eraser, 20.0, erase=True)] if eraser else []
+    assert touched_by_eraser([SEVEN_WITHOUT_BAR], erasers) is touched
+
+
+def test_the_stroke_reader_sways_a_drawn_digit():
+    strokes = FixedStrokeReader(confident(7, 0.95))
+    recognizer = Recognizer(FixedModel(confident(1, 0.6)), RecognitionSettings(stroke_weight=0.4), strokes)
+    result = recognizer.recognise_strokes([SEVEN_WITHOUT_BAR, SEVEN_BAR], 560)
+    assert result.text == "7"
+    assert result.digits[0].probabilities == pytest.approx(
+        tuple(combine_readings(confident(1, 0.6), confident(7, 0.95), 0.4)), abs=1e-6)
+    assert strokes.asked == [[[SEVEN_WITHOUT_BAR, SEVEN_BAR]]]  # the digit's own strokes, in drawing order
+
+
+def test_each_digit_of_a_number_is_read_from_its_own_strokes():
+    strokes = FixedStrokeReader(confident(7, 0.95))
+    recognizer = Recognizer(FixedModel(confident(7, 0.9)), RecognitionSettings(stroke_weight=0.4), strokes)
+    result = recognizer.recognise_strokes([SEVEN_WITHOUT_BAR, ONE_AT_350, SEVEN_BAR], 560)
+    assert len(result.digits) == 2
+    assert strokes.asked == [[[SEVEN_WITHOUT_BAR, SEVEN_BAR], [ONE_AT_350]]]
+
+
+@pytest.mark.parametrize("weight, eraser, asked", [(0.0, None, False), (0.4, ((130, 300), (170, 300)), False),
+                                                   (0.4, ((500, 500), (540, 540)), True)])
+def test_the_picture_alone_when_the_strokes_have_no_say(weight, eraser, asked):
+    # a weight of 0, or an eraser over the digit: its strokes no longer say what the user sees
+    strokes = FixedStrokeReader(confident(7, 0.95))
+    recognizer = Recognizer(FixedModel(confident(1, 0.6)), RecognitionSettings(stroke_weight=weight), strokes)
+    drawn = [SEVEN_WITHOUT_BAR] + ([Stroke(eraser, 20.0, erase=True)] if eraser else [])
+    result = recognizer.recognise_strokes(drawn, 560)
+    assert bool(strokes.asked) is asked and result.text == ("7" if asked else "1")
+
+
+def test_pictures_are_read_by_the_image_model_alone():
+    strokes = FixedStrokeReader(confident(7, 0.95))
+    recognizer = Recognizer(FixedModel(confident(1, 0.6)), RecognitionSettings(stroke_weight=0.4), strokes)
+    mask = np.zeros((200, 200), np.uint8)
+    mask[40:160, 95:105] = 1
+    assert recognizer.recognise_mask(mask).text == "1" and not strokes.asked
+
+
+def test_a_taught_reading_survives_a_confident_stroke_reading():
+    # where a taught sample decides alone, adaptation puts the picture's reading all on one digit
+    taught = np.eye(10, dtype=np.float32)[1]
+    strokes = FixedStrokeReader(confident(7, 1 - 1e-6))
+    recognizer = Recognizer(FixedModel(taught), RecognitionSettings(stroke_weight=0.4), strokes)
+    result = recognizer.recognise_strokes([SEVEN_WITHOUT_BAR, SEVEN_BAR], 560)
+    assert strokes.asked and result.text == "1" and result.sure

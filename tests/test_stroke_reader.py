@@ -46,3 +46,17 @@ def test_reads_strokes_as_keras_does(tmp_path):
     assert reader.predict([]).shape == (0, 10)
     with pytest.raises(ValueError, match="shape"):
         reader.predict_sequences(np.zeros((2, 32, 5), np.float32))
+
+
+def test_the_bundled_stroke_model_reads_pen_digits(pen_digit_set):
+    """The shipped file is a working stroke model: it reads pen digits drawn on the canvas (ones
+    it trained on, so this checks the file, not how well it reads unseen writers: bench/)."""
+    from digitpad import pen_digits
+    from digitpad.resources import stroke_model_path
+
+    reader = StrokeReader(stroke_model_path())
+    chosen = pen_digit_set[::20]
+    drawn = [pen_digits.to_strokes(digit, pen_digits.CONDITIONS[0], 560) for digit in chosen]
+    probabilities = reader.predict(drawn)
+    accuracy = np.mean(probabilities.argmax(axis=1) == [digit.label for digit in chosen])
+    assert len(chosen) > 300 and accuracy > 0.97
