@@ -149,7 +149,7 @@ def cpu_has_bfloat16() -> bool:
 # ----------------------------------------------------------------------------- data
 def load_data(config: TrainingConfig):
     """Train / validation / test splits; images uint8 (N, 28, 28), labels uint8 (N,)."""
-    from digitpad.mnist import load_mnist
+    from training.mnist import load_mnist
 
     (train_images, train_labels), (test_images, test_labels) = load_mnist(config.data_dir)
     order = np.random.default_rng(config.seed).permutation(len(train_images))
@@ -174,7 +174,7 @@ def load_pen_data(config: TrainingConfig):
     """Stage-2 pen digits: (training, held back), lists of PenDigit. Fold hold_out_fold is left
     out; a tenth of the other writers are held back to choose the weights (never to judge a
     recipe: that is the held-out fold's job)."""
-    from digitpad import pen_digits
+    from training import pen_digits
     from training.folds import digit_folds
     from training.mixed import hold_back_writers
 
@@ -332,9 +332,9 @@ def export(model, config: TrainingConfig) -> tuple[pathlib.Path, pathlib.Path]:
     """Write the Keras model (source of truth) and its float32 LiteRT copy for the app."""
     import keras
 
-    from digitpad.mnist import load_mnist
     from training.architecture import build_model
     from training.export import export_lite, write_reference
+    from training.mnist import load_mnist
 
     keras.mixed_precision.set_global_policy("float32")
     float_model = build_model()

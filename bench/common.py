@@ -65,7 +65,7 @@ def fold_app(overrides, fold_dir):
 def clear(app):
     import pygame
 
-    from digitpad.replay import key_event
+    from tests.replay import key_event
 
     app.handle_event(key_event(pygame.K_DELETE))
 
@@ -73,8 +73,8 @@ def clear(app):
 def read_pen_digit(app, digit, condition):
     """Clear the canvas, draw one pen digit under a drawing condition as mouse drags, wait for
     recognition; returns the app's Result."""
-    from digitpad import pen_digits
-    from digitpad.replay import draw_strokes
+    from tests.replay import draw_strokes
+    from training import pen_digits
 
     clear(app)
     draw_strokes(app, pen_digits.to_strokes(digit, condition, app.settings.canvas.canvas_size))

@@ -36,7 +36,7 @@ def read_digits(app, digits, condition):
 
 def read_numbers(app, digits, count, rng):
     """(right per number, [(strokes, expected, read) of the misreads])."""
-    from digitpad.replay import draw_strokes
+    from tests.replay import draw_strokes
 
     brush = app.settings.canvas.default_brush
     right, failures = [], []
@@ -67,7 +67,7 @@ def main():
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
-    from digitpad import pen_digits
+    from training import pen_digits
     from training.folds import FOLDS, fold_rows
     from training.reports import write_error_grid
 

@@ -15,8 +15,8 @@ def main():
 
     import pygame
 
-    from digitpad import pen_digits
-    from digitpad.replay import stroke_events
+    from tests.replay import stroke_events
+    from training import pen_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.digits]
     app = common.new_app()

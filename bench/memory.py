@@ -21,7 +21,7 @@ def main():
         sys.exit("memory.py reads /proc: Linux only")
 
     from digitpad.drawing import Stroke
-    from digitpad.replay import draw_strokes
+    from tests.replay import draw_strokes
 
     app = common.new_app()
     rng = np.random.default_rng(0)

@@ -9,9 +9,9 @@ import numpy as np
 
 
 def main():
-    from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
     from digitpad.model import DigitModel
     from digitpad.resources import model_path
+    from training.mnist import TEST_IMAGES, TEST_LABELS, load_split
 
     mnist = common.REPO / "data" / "mnist"
     images, labels = load_split(mnist / TEST_IMAGES, mnist / TEST_LABELS)
@@ -29,8 +29,9 @@ def main():
     timings = np.array(timings[100:]) * 1000
     print(f"one 28x28 image: median {np.median(timings):.3f} ms, p99 {np.percentile(timings, 99):.3f} ms")
     metrics = json.loads((common.REPO / "model" / "metrics.json").read_text())
-    print(f"training: {metrics['training_seconds'] / 60:.1f} min for {metrics['epochs_run']} epochs "
-          f"({metrics['precision']}, {metrics['machine']}); {metrics['parameters']:,} parameters")
+    stages = ", ".join(f"{stage} {seconds:.0f} s" for stage, seconds in metrics.get("stage_seconds", {}).items())
+    print(f"training: {metrics['training_seconds'] / 60:.1f} min ({stages}), {metrics['epochs_run']} image-model "
+          f"epochs ({metrics['precision']}, {metrics['machine']}); {metrics['parameters']:,} parameters")
     if "pen_digits" in metrics:
         print(f"pen digits in metrics.json: {metrics['pen_digits']['accuracy']:.2%}")
 

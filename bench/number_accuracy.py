@@ -94,8 +94,8 @@ def main():
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
-    from digitpad import pen_digits
-    from digitpad.replay import draw_strokes
+    from tests.replay import draw_strokes
+    from training import pen_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)
     app = common.new_app(arguments.set)

@@ -14,7 +14,7 @@ def main():
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
-    from digitpad import pen_digits
+    from training import pen_digits
     from training.reports import write_error_grid
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.limit]

@@ -22,7 +22,7 @@ import common
 import cv2
 import numpy as np
 
-from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
+from training.mnist import TEST_IMAGES, TEST_LABELS, load_split
 
 
 # ----------------------------------------------------------------------------- ink

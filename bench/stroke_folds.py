@@ -5,7 +5,7 @@ For each fold K (training/folds.py), a stroke model trained on the other folds
 (bench/out/stroke_folds/fold-K/digitpad-strokes.tflite, trained here when missing) reads fold
 K's digits; an image model that never trained on fold K reads them through digitpad's own
 path, Recognizer(DigitModel(...)).recognise_strokes(strokes, 560), under the six drawing
-conditions of digitpad.pen_digits.CONDITIONS. Image models: --image-model PATH (one model for
+conditions of training.pen_digits.CONDITIONS. Image models: --image-model PATH (one model for
 every fold, e.g. the bundled MNIST-only model/digitpad.tflite, to which every fold is unseen),
 or --image-folds DIR (DIR/fold-K/digitpad.tflite, trained with --hold-out-fold K).
 
@@ -44,9 +44,9 @@ def image_probabilities(model_file, digits, conditions, cache: pathlib.Path):
     if cache.is_file():
         data = np.load(cache)
         return {c.name: (data[f"{c.name}/p"], data[f"{c.name}/pieces"], data[f"{c.name}/right"]) for c in conditions}
-    from digitpad import pen_digits
     from digitpad.model import DigitModel
     from digitpad.recognition import Recognizer
+    from training import pen_digits
 
     recognizer = Recognizer(DigitModel(model_file))
     figures = {}
@@ -70,9 +70,9 @@ def image_probabilities(model_file, digits, conditions, cache: pathlib.Path):
 
 def stroke_probabilities(model_file, digits, conditions):
     """{condition: (N, 10) float32} from the stroke model, the same strokes the image side drew."""
-    from digitpad import pen_digits
     from digitpad.stroke_features import digits_to_sequences
     from digitpad.stroke_reader import StrokeReader
+    from training import pen_digits
 
     reader = StrokeReader(model_file)
     return {c.name: reader.predict_sequences(digits_to_sequences(
@@ -157,7 +157,7 @@ def main():
     parser.add_argument("--latency-digits", type=int, default=1000, help="mouse drawings timed through StrokeReader")
     arguments = parser.parse_args()
 
-    from digitpad import pen_digits
+    from training import pen_digits
     from training.folds import FOLDS, fold_rows
     from training.stroke_model import StrokeTrainingSettings, train_stroke_model
 

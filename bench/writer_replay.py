@@ -25,8 +25,8 @@ def replay(digits, teach: bool, fold_dir=None):
     (nothing read) or "misread"."""
     import pygame
 
-    from digitpad import pen_digits
-    from digitpad.replay import key_event
+    from tests.replay import key_event
+    from training import pen_digits
 
     app = new_app(fold_dir)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
@@ -64,9 +64,9 @@ def mnist_after_teaching(digits, fold_dir=None, count=50):
     """MNIST test accuracy of the App's recogniser after `count` of one writer's digits were taught."""
     import pygame
 
-    from digitpad import pen_digits
-    from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
-    from digitpad.replay import key_event
+    from tests.replay import key_event
+    from training import pen_digits
+    from training.mnist import TEST_IMAGES, TEST_LABELS, load_split
 
     app = new_app(fold_dir)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
@@ -97,7 +97,7 @@ def main():
     parser.add_argument("--writers", type=int, default=None, help="only the first N writers (a quick look)")
     arguments = parser.parse_args()
 
-    from digitpad import pen_digits
+    from training import pen_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)
     sources = np.load(common.PEN_DIGITS)["sources"]

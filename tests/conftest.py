@@ -25,14 +25,14 @@ def user_home(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def mnist_test():
-    from digitpad.mnist import TEST_IMAGES, TEST_LABELS, load_split
+    from training.mnist import TEST_IMAGES, TEST_LABELS, load_split
 
     return load_split(MNIST_DIR / TEST_IMAGES, MNIST_DIR / TEST_LABELS)
 
 
 @pytest.fixture(scope="session")
 def pen_digit_set():
-    from digitpad import pen_digits as module
+    from training import pen_digits as module
 
     return module.load(PEN_DIGITS)
 

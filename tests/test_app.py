@@ -5,11 +5,12 @@ import numpy as np
 import pygame
 import pytest
 
-from digitpad import pen_digits, view
+from digitpad import view
 from digitpad.drawing import Stroke
-from digitpad.replay import draw_strokes, key_event, stroke_events
 from digitpad.settings import WindowSettings
 from tests.conftest import balanced_sample
+from tests.replay import draw_strokes, key_event, stroke_events
+from training import pen_digits
 
 CTRL = pygame.KMOD_LCTRL
 SEVEN = [Stroke(((150, 130), (400, 130), (260, 460)), 24.0)]

@@ -53,9 +53,9 @@ def test_predict_bad_file(tmp_path):
 
 def test_frozen_agrees_with_source_on_pen_digits(tmp_path):
     """Pictures of all 6,353 pen digits: the executable reads each exactly as the source does."""
-    from digitpad import pen_digits
     from digitpad.cli import load_recognizer
     from digitpad.ink import render_mask
+    from training import pen_digits
 
     recognizer = load_recognizer(None)
     files, expected = [], []

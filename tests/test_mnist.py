@@ -4,7 +4,8 @@ import shutil
 import numpy as np
 import pytest
 
-from digitpad.mnist import (
+from tests.conftest import MNIST_DIR
+from training.mnist import (
     IMAGES_MAGIC,
     LABELS_MAGIC,
     TEST_IMAGES,
@@ -14,7 +15,6 @@ from digitpad.mnist import (
     load_split,
     read_idx,
 )
-from tests.conftest import MNIST_DIR
 
 
 def test_loads_the_shipped_copy():

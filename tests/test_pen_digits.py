@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from digitpad import pen_digits
+from training import pen_digits
 
 
 def test_loads_every_digit(pen_digit_set):

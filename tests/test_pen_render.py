@@ -3,7 +3,7 @@ import dataclasses
 import numpy as np
 import pytest
 
-from digitpad import pen_digits
+from training import pen_digits
 from training.pen_render import PenAugmentSettings, PenRenderer, mouse_samples, mouse_strokes, strokes_to_image
 
 CANVAS = 560

@@ -4,10 +4,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from digitpad import pen_digits, preprocess
+from digitpad import preprocess
 from digitpad.drawing import Stroke
 from digitpad.ink import render_mask
 from tests.conftest import balanced_sample
+from training import pen_digits
 
 
 def centre_of_mass(image):

@@ -3,9 +3,9 @@ import dataclasses
 import numpy as np
 import pytest
 
-from digitpad import pen_digits
 from digitpad.drawing import Stroke
 from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
+from training import pen_digits
 from training.pen_render import PenAugmentSettings, mouse_samples
 
 CANVAS = 560

@@ -51,8 +51,8 @@ def test_reads_strokes_as_keras_does(tmp_path):
 def test_the_bundled_stroke_model_reads_pen_digits(pen_digit_set):
     """The shipped file is a working stroke model: it reads pen digits drawn on the canvas (ones
     it trained on, so this checks the file, not how well it reads unseen writers: bench/)."""
-    from digitpad import pen_digits
     from digitpad.resources import stroke_model_path
+    from training import pen_digits
 
     reader = StrokeReader(stroke_model_path())
     chosen = pen_digit_set[::20]

@@ -6,8 +6,8 @@ import pytest
 
 from digitpad import view
 from digitpad.drawing import Stroke
-from digitpad.replay import draw_strokes, key_event
 from tests.conftest import ellipse
+from tests.replay import draw_strokes, key_event
 
 CTRL = pygame.KMOD_LCTRL
 

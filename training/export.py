@@ -59,7 +59,7 @@ def main(argv=None) -> int:
     """python -m training.export MODEL.tflite: (re)write its reference digits from data/mnist."""
     import argparse
 
-    from digitpad.mnist import load_mnist
+    from training.mnist import load_mnist
 
     parser = argparse.ArgumentParser(description=main.__doc__)
     parser.add_argument("model", type=pathlib.Path)

@@ -4,10 +4,10 @@ import pathlib
 
 import numpy as np
 
-from digitpad import pen_digits
 from digitpad.model import DigitModel
 from digitpad.recognition import Recognizer
 from digitpad.settings import CanvasSettings
+from training import pen_digits
 
 
 def evaluate_pen_digits(model_path: pathlib.Path, data_path: pathlib.Path, limit: int | None = None,

@@ -13,10 +13,11 @@ import dataclasses
 
 import numpy as np
 
-from digitpad import pen_digits, preprocess
+from digitpad import preprocess
 from digitpad.drawing import Stroke
 from digitpad.recognition import Recognizer
 from digitpad.settings import CanvasSettings, RecognitionSettings
+from training import pen_digits
 
 
 @dataclasses.dataclass(frozen=True)

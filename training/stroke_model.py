@@ -25,10 +25,9 @@ import time
 
 import numpy as np
 
-from digitpad import pen_digits
 from digitpad.drawing import Stroke
 from digitpad.stroke_features import CHANNELS, SEQUENCE_LENGTH, digits_to_sequences, strokes_to_sequence
-from training import pen_render
+from training import pen_digits, pen_render
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"

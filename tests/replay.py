@@ -1,4 +1,5 @@
-"""Replay strokes as the mouse events a person would make: for tests, benchmarks and demos."""
+"""Replay strokes as the mouse events a person would make: for tests and benchmarks (bench/
+imports it as tests.replay). Not part of the app."""
 
 import pygame
 

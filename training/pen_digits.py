@@ -1,9 +1,10 @@
-"""Replay the UNIPEN pen-digit measuring stick as strokes on digitpad's canvas.
+"""The UNIPEN pen digits (tests/data/pen_digits_dev.npz) as strokes on digitpad's canvas.
 
 The digits were written with pens on tablets; here each one is scaled and placed on the
 canvas under a drawing condition (small, large, thin or thick brush, off-centre), giving the
-strokes a mouse user would have drawn. Used by tests, benchmarks and train_model's report;
-never for training.
+strokes a mouse user would have drawn. Training data (stage 2 and the stroke model, drawn
+mouse-like by training/pen_render.py) and the measuring stick of tests and benchmarks, judged
+across writers (training/folds.py). Not part of the app.
 """
 
 import dataclasses

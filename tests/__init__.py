@@ -1,0 +1,1 @@
+"""digitpad's tests; a regular package so that bench/ imports tests.replay, and no other `tests`."""
