@@ -9,18 +9,15 @@ bar (writing_variant), as the image model's MNIST does; now and then a stroke is
 its other end, a loop from another point, or the strokes in another order
 (drawing_order_variant). The pool of augmented copies is drawn once per run.
 
-    python -m training.stroke_model --output model/digitpad-strokes.tflite      # all pen digits
-    python -m training.stroke_model --hold-out-fold K --output DIR/digitpad-strokes.tflite
-
-The LiteRT file takes (1, 64, 5) float32 sequences and gives (1, 10) float32 probabilities
-(digitpad/stroke_reader.py runs it). Training takes a minute or two on two cores.
+train_model.py runs it after the image model (`--hold-out-fold K` leaves fold K out of both;
+bench/stroke_folds.py trains fold models of this one alone). The LiteRT file takes (1, 64, 5)
+float32 sequences and gives (1, 10) float32 probabilities (digitpad/stroke_reader.py runs it).
+Training on all pen digits takes about a minute and a half on two cores.
 """
 
-import argparse
 import dataclasses
 import json
 import pathlib
-import sys
 import time
 
 import numpy as np
@@ -267,39 +264,3 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     }
     output.with_suffix(".json").write_text(json.dumps(figures, indent=2) + "\n")
     return figures
-
-
-def main(argv=None) -> int:
-    """Command line: train and export the stroke model."""
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--output", type=pathlib.Path, default=REPO / "model" / "digitpad-strokes.tflite")
-    parser.add_argument("--pen-digits", type=pathlib.Path, default=PEN_DIGITS)
-    parser.add_argument("--hold-out-fold", type=int, default=None, metavar="K",
-                        help="leave pen-digit fold K (training/folds.py) out of training")
-    parser.add_argument("--epochs", type=int, default=StrokeTrainingSettings.epochs)
-    parser.add_argument("--copies", type=int, default=StrokeTrainingSettings.copies)
-    parser.add_argument("--widths", type=int, nargs=3, default=None, help="channels of the three conv blocks")
-    parser.add_argument("--seed", type=int, default=StrokeTrainingSettings.seed)
-    parser.add_argument("--precision", choices=["auto", "float32", "mixed_bfloat16"], default="float32")
-    args = parser.parse_args(argv)
-    if args.epochs < 1 or args.copies < 1:
-        parser.error("--epochs and --copies must be at least 1")
-    if args.hold_out_fold is not None and args.hold_out_fold not in range(3):
-        parser.error("--hold-out-fold must be 0-2")
-    precision = args.precision
-    if precision == "auto":
-        from train_model import cpu_has_bfloat16
-
-        precision = "mixed_bfloat16" if cpu_has_bfloat16() else "float32"
-    settings = StrokeTrainingSettings(epochs=args.epochs, copies=args.copies, seed=args.seed, precision=precision)
-    if args.widths:
-        settings = dataclasses.replace(settings, widths=tuple(args.widths))
-    figures = train_stroke_model(args.output, args.pen_digits, args.hold_out_fold, settings)
-    print(f"wrote {args.output}: {figures['digits']} digits x {settings.copies} copies, "
-          f"{figures['seconds']['total']:.0f} s {figures['seconds']}; "
-          f"training digits as written {figures['training_digits_accuracy']:.2%}")
-    return 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())
