@@ -362,7 +362,9 @@ def train_strokes(config: TrainingConfig) -> dict:
 
 
 # ----------------------------------------------------------------------------- evaluation
-def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds):
+def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds, strokes=None):
+    """Test the image model once on MNIST's test split, check it on pen digits, and write
+    metrics.json (with the stroke model's figures, `strokes`, when it was trained) and reports/."""
     import keras
 
     from training import reports
@@ -391,6 +393,8 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
         machine=f"{platform.machine()}, {platform.system()}, Python {platform.python_version()}",
     )
     metrics["chosen_weights"] = history["chosen_weights"]
+    if strokes is not None:
+        metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "parameters", "seconds")}
     if config.pen_digits is not None:
         from training.pen_evaluation import evaluate_pen_digits
 
@@ -437,10 +441,7 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         strokes = train_strokes(config)
         seconds["stroke model"] = time.perf_counter() - started
-    metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds)
-    if strokes is not None:
-        metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "parameters", "seconds")}
-        (config.output_dir / "metrics.json").write_text(json.dumps(metrics, indent=2) + "\n")
+    metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds, strokes)
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "
           f"trained {sum(seconds.values()):.0f} s {metrics['stage_seconds']}; wrote {keras_path}, {lite_path}")
     if strokes is not None:

@@ -183,38 +183,43 @@ class Recognizer:
         originals = list(pieces)  # kept alive, so no joined piece can take an original's id
         verdicts = {id(piece): self._shape_doubt(image, piece.mask, solid, min_side)
                     for image, piece, solid in zip(images, pieces, shown, strict=True)}
+        # and the stroke reader's reading of each piece's strokes (kept by their indices)
+        stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
         probabilities = list(predicted.result())
         self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
-        if strokes is not None:
-            probabilities = self._with_strokes(probabilities, members, strokes)
+        stroke_readings = self._read_strokes(members, strokes, doubts, stroke_readings)  # joined pieces
+        weight = self.settings.stroke_weight
+        probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
+                         for row, group in zip(probabilities, members, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members)
 
-    def _with_strokes(self, probabilities, members, strokes):
-        """The image reading of each digit combined with the stroke reader's reading of its
-        strokes (combine_readings, weight settings.stroke_weight). The image alone stands for a
-        digit touched by the eraser (its strokes no longer say what the user sees), and for all
-        digits without a stroke reader or with a weight of 0. Digits are grouped and joined on
-        the image reading alone; this only changes what each group is read as."""
-        weight = self.settings.stroke_weight
-        if self.strokes is None or not weight:
-            return probabilities
+    def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
+        """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
+        in `members` the stroke reader reads, those in `known` (the same kind of dict) not read
+        again. Its reading is combined with the image's (combine_readings, weight
+        settings.stroke_weight). The image alone stands for a digit touched by the eraser (its
+        strokes no longer say what the user sees), for ink not shaped like a digit (doubts[i]
+        says why; a scribble's long path is costly to read and is no digit either way), and for
+        all digits without a stroke reader, without strokes (masks, pictures) or with a weight
+        of 0. Digits are grouped and joined on the image reading alone; this only changes what
+        each group is read as."""
+        if self.strokes is None or not self.settings.stroke_weight or strokes is None:
+            return known
         erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
-        readable = []
-        for row, group in enumerate(members):
+        readable = {}
+        for group, doubt in zip(members, doubts, strict=True):
+            if doubt or not group or group in known:
+                continue
             ink_strokes = [strokes[index] for index in group if not strokes[index].erase]
-            later_erasers = [eraser for index, eraser in erasers if group and index > group[0]]
+            later_erasers = [eraser for index, eraser in erasers if index > group[0]]
             if ink_strokes and not touched_by_eraser(ink_strokes, later_erasers):
-                readable.append((row, ink_strokes))
+                readable[group] = ink_strokes
         if not readable:
-            return probabilities
-        stroke_rows = self.strokes.predict([ink_strokes for _, ink_strokes in readable])
-        combined = list(probabilities)
-        for (row, _), stroke_row in zip(readable, stroke_rows, strict=True):
-            combined[row] = combine_readings(probabilities[row], stroke_row, weight)
-        return combined
+            return known
+        return known | dict(zip(readable, self.strokes.predict(list(readable.values())), strict=True))
 
     def close(self) -> None:
         """Let the inference thread go (it also ends by itself when the program exits)."""

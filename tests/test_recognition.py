@@ -261,3 +261,23 @@ def test_a_taught_reading_survives_a_confident_stroke_reading():
     recognizer = Recognizer(FixedModel(taught), RecognitionSettings(stroke_weight=0.4), strokes)
     result = recognizer.recognise_strokes([SEVEN_WITHOUT_BAR, SEVEN_BAR], 560)
     assert strokes.asked and result.text == "1" and result.sure
+
+
+def test_a_scribble_is_not_read_by_the_stroke_reader():
+    strokes = FixedStrokeReader(confident(7, 0.95))
+    recognizer = Recognizer(FixedModel(confident(8, 0.99)), RecognitionSettings(stroke_weight=0.4), strokes)
+    result = recognizer.recognise_strokes([Stroke(tangle(5, 12), 12.0)], 560)
+    assert result.digits[0].doubt == "scribble: strokes too long"
+    assert not strokes.asked and result.text == "8"
+
+
+def test_pieces_joined_on_the_image_reading_are_read_again_as_one_by_the_stroke_reader():
+    # two digit-tall strokes close together: two groups, joined because the image model is surer
+    # of the whole (with this stand-in, as sure as of each piece, and the pieces together less so)
+    left, right = Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)
+    strokes = FixedStrokeReader(confident(4, 0.9))
+    recognizer = Recognizer(FixedModel(confident(4, 0.6)), RecognitionSettings(stroke_weight=0.4), strokes)
+    result = recognizer.recognise_strokes([left, right], 560)
+    assert len(result.digits) == 1 and result.digits[0].strokes == (0, 1)
+    assert strokes.asked == [[[left], [right]], [[left, right]]]  # each piece while the image model ran; the whole
+    assert result.digits[0].confidence > 0.6  # the stroke reader's say counts for the joined digit
