@@ -348,43 +348,17 @@ def export(model, config: TrainingConfig) -> tuple[pathlib.Path, pathlib.Path]:
 
 
 # ----------------------------------------------------------------------------- stroke model
-def stroke_arguments(config: TrainingConfig) -> dict:
-    """The stroke model's training data and settings: the stage-2 pen digits (all, or all but the
-    held-out fold); for a smoke run, one pass over one copy of a few hundred digits."""
-    from training.stroke_model import StrokeTrainingSettings
+def train_strokes(config: TrainingConfig) -> dict:
+    """Train the stroke model on the stage-2 pen digits (all, or all but the held-out fold) and
+    write output_dir/digitpad-strokes.tflite (+ .json of its figures); returns the figures."""
+    from training.stroke_model import StrokeTrainingSettings, train_stroke_model
 
     settings = StrokeTrainingSettings()  # its own seed, as in the fold runs of bench/stroke_folds.py
-    if config.quick:
+    if config.quick:  # a smoke run: one pass over one copy of a few hundred digits
         settings = dataclasses.replace(settings, epochs=1, copies=1)
-    return {"pen_data": config.pen_data, "hold_out_fold": config.hold_out_fold, "settings": settings,
-            "limit": 300 if config.quick else None}
-
-
-def start_stroke_pool(config: TrainingConfig):
-    """Draw the stroke model's augmented paths (pure Python and numpy, about 30 s) in a worker
-    process at low priority while the image model trains, in the CPU time its training leaves
-    idle; a Future of the pool. The same function and seed as drawing it later: the same pool."""
-    import concurrent.futures
-    import multiprocessing
-    import os
-
-    from training.stroke_model import training_pool
-
-    executor = concurrent.futures.ProcessPoolExecutor(
-        max_workers=1, mp_context=multiprocessing.get_context("spawn"),  # no fork of a process running TensorFlow
-        initializer=getattr(os, "nice", None), initargs=(19,) if hasattr(os, "nice") else ())
-    future = executor.submit(training_pool, **stroke_arguments(config))
-    executor.shutdown(wait=False)  # the worker ends once the pool is drawn
-    return future
-
-
-def train_strokes(config: TrainingConfig, pool=None) -> dict:
-    """Train the stroke model and write output_dir/digitpad-strokes.tflite (+ .json of its
-    figures); returns the figures. `pool`: start_stroke_pool's Future, or None to draw it here."""
-    from training.stroke_model import train_stroke_model
-
-    return train_stroke_model(config.output_dir / "digitpad-strokes.tflite", **stroke_arguments(config),
-                              verbose=2 if sys.stdout.isatty() else 0, pool=pool)
+    return train_stroke_model(config.output_dir / "digitpad-strokes.tflite", config.pen_data,
+                              hold_out_fold=config.hold_out_fold, settings=settings,
+                              verbose=2 if sys.stdout.isatty() else 0, limit=300 if config.quick else None)
 
 
 # ----------------------------------------------------------------------------- evaluation
@@ -448,7 +422,6 @@ def main(argv=None) -> int:
     except ValueError as error:  # a missing or broken MNIST file, no taught samples: say which
         sys.exit(f"train_model.py: {error}")
     print(f"train {len(train_split[1])}, validation {len(validation_split[1])}, test {len(test_split[1])}")
-    stroke_pool = start_stroke_pool(config) if config.stroke_model else None
     model, history, seconds = None, {}, {}
     if config.base_model is None:
         steps_per_epoch = int(np.ceil(len(train_split[1]) / config.batch_size))
@@ -466,7 +439,7 @@ def main(argv=None) -> int:
     strokes = None
     if config.stroke_model:
         started = time.perf_counter()
-        strokes = train_strokes(config, stroke_pool)
+        strokes = train_strokes(config)
         seconds["stroke model"] = time.perf_counter() - started
     metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds, strokes)
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "

@@ -78,24 +78,3 @@ def test_finetune_without_samples_says_so(tmp_path, capsys):
 def test_bad_flags(flag):
     with pytest.raises(SystemExit):
         train_model.parse_args([flag, "0"])
-
-
-def test_the_stroke_pool_drawn_in_a_worker_is_the_one_drawn_here(tmp_path):
-    """train_model.py draws the stroke model's training paths in a worker process while the
-    image model trains; they must be the very paths train_stroke_model would draw itself."""
-    from training.stroke_model import training_pool
-
-    config = train_model.parse_args(["--quick", "--output-dir", str(tmp_path)])
-    sequences, labels = train_model.start_stroke_pool(config).result(timeout=300)
-    here_sequences, here_labels = training_pool(**train_model.stroke_arguments(config))
-    assert len(labels) == 300 and np.array_equal(labels, here_labels)
-    assert np.array_equal(sequences, here_sequences)
-
-
-def test_a_stroke_pool_of_other_arguments_is_refused(tmp_path):
-    from training.stroke_model import StrokeTrainingSettings, train_stroke_model, training_pool
-
-    settings = StrokeTrainingSettings(epochs=1, copies=1)
-    pool = training_pool(settings=settings, limit=20)
-    with pytest.raises(ValueError, match="other arguments"):
-        train_stroke_model(tmp_path / "strokes.tflite", settings=settings, limit=30, pool=pool, verbose=0)

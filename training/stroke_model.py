@@ -236,31 +236,16 @@ def training_digits(pen_data: pathlib.Path | str = PEN_DIGITS, hold_out_fold: in
     return digits
 
 
-def training_pool(pen_data: pathlib.Path | str = PEN_DIGITS, hold_out_fold: int | None = None,
-                  settings: StrokeTrainingSettings = StrokeTrainingSettings(), limit: int | None = None):
-    """What train_stroke_model trains on with the same arguments: the augmented_pool of
-    training_digits. A function of picklable arguments, so that train_model.py can draw it in a
-    worker process while the image model trains."""
-    return augmented_pool(training_digits(pen_data, hold_out_fold, limit), settings)
-
-
 def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str = PEN_DIGITS,
                        hold_out_fold: int | None = None, settings: StrokeTrainingSettings = StrokeTrainingSettings(),
-                       verbose: int = 2, limit: int | None = None, pool=None) -> dict:
+                       verbose: int = 2, limit: int | None = None) -> dict:
     """Train the stroke model on the pen digits (all, or all but one fold; `limit`: only that
     many, for a smoke run), write its LiteRT file to `output` and a JSON of figures beside it
-    (<output stem>.json); returns the figures. `pool`: the training_pool of the same arguments,
-    drawn beforehand (a concurrent.futures.Future of it is waited for), or None to draw it here."""
+    (<output stem>.json); returns the figures."""
     output = pathlib.Path(output)
     started = time.perf_counter()
     digits = training_digits(pen_data, hold_out_fold, limit)
-    if pool is None:
-        sequences, labels = augmented_pool(digits, settings)
-    else:
-        sequences, labels = pool.result() if hasattr(pool, "result") else pool
-        if len(labels) != len(digits) * settings.copies:
-            raise ValueError(f"the pool given has {len(labels)} paths, not {settings.copies} of each of "
-                             f"{len(digits)} digits: it was drawn with other arguments")
+    sequences, labels = augmented_pool(digits, settings)
     drawn = time.perf_counter()
     model = fit(sequences, labels, settings, verbose)
     fitted = time.perf_counter()
@@ -273,7 +258,6 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     figures = {
         "digits": len(digits), "hold_out_fold": hold_out_fold, "pool": int(len(labels)),
         "parameters": int(model.count_params()), "training_digits_accuracy": round(seen, 5),
-        "pool_drawn_beforehand": pool is not None,
         "seconds": {"augment": round(drawn - started, 1), "fit": round(fitted - drawn, 1),
                     "total": round(time.perf_counter() - started, 1)},
         "settings": dataclasses.asdict(settings),
