@@ -120,23 +120,29 @@ class Adapter:
         with self._lock:
             self._features, self._labels = self._features[:0], self._labels[:0]
 
-    def adjust(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
-        """(N, 10) probabilities and (N, F) features of the same images -> (N, 10) probabilities."""
+    def weights(self, features: np.ndarray) -> np.ndarray:
+        """(N, F) features -> (N, 10) float32 w_c: how far the taught digits of each label decide
+        each image's reading (0: not at all, 1: alone); all 0 when nothing taught is near."""
         taught, labels = self._features, self._labels  # one consistent pair, whatever add() does meanwhile
+        weights = np.zeros((len(features), 10), np.float32)
         if not len(labels):
-            return probabilities
+            return weights
         settings = self.settings
         queries = normalise(features)
         similarity = queries @ taught.T  # (N, T)
         if similarity.max() < settings.similarity_floor:
-            return probabilities  # the usual case: nothing taught is near
+            return weights  # the usual case: nothing taught is near
         to_reference = queries @ self.reference_features.T  # (N, R)
-        weights = np.zeros((len(probabilities), 10), np.float32)
         for label in np.unique(labels):
             closest_taught = similarity[:, labels == label].max(axis=1)
             closest_other = to_reference[:, self.reference_labels != label].max(axis=1)
             threshold = np.maximum(closest_other, settings.similarity_floor)
             weights[:, label] = np.clip((closest_taught - threshold) / settings.margin, 0.0, 1.0)
+        return weights
+
+    def adjust(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
+        """(N, 10) probabilities and (N, F) features of the same images -> (N, 10) probabilities."""
+        weights = self.weights(features)
         share = weights.max(axis=1, keepdims=True)  # (N, 1) how far the taught digits decide
         if not share.any():
             return probabilities
@@ -153,14 +159,19 @@ class AdaptedModel:
     def __init__(self, model, settings: AdaptationSettings = AdaptationSettings()):
         self.model = model  # DigitModel: predict_with_features((N, 28, 28)) -> ((N, 10), (N, F) | None)
         self.adapter: Adapter | None = None
+        self.joins: Adapter | None = None  # the digits a correction made of several pieces (a
+        # two-stroke 4 read as "21"), also in `adapter`: neighbours whose joined ink they decide
+        # are read as one digit (Recognizer._join_close_pieces)
         self.cannot_adapt = ""  # why teaching cannot change what is read, "" when it can
         if not model.has_features:
             self.cannot_adapt = f"model {model.path.name} has no features output"
             return
         try:
-            self.adapter = Adapter(load_reference(model.path), settings)
+            reference = load_reference(model.path)
         except ValueError as error:
             self.cannot_adapt = str(error)
+            return
+        self.adapter, self.joins = Adapter(reference, settings), Adapter(reference, settings)
 
     @property
     def path(self) -> pathlib.Path:
@@ -171,13 +182,43 @@ class AdaptedModel:
         """How many taught digits the predictions use."""
         return self.adapter.count if self.adapter is not None else 0
 
-    def teach(self, images: np.ndarray, labels) -> None:
-        """(N, 28, 28) or (28, 28) float32 digit images with their label(s); ValueError when
-        this model cannot adapt."""
+    @property
+    def joins_taught(self) -> int:
+        """How many taught digits were joined from several pieces by a correction."""
+        return self.joins.count if self.joins is not None else 0
+
+    def teach(self, images: np.ndarray, labels, joined: bool = False) -> None:
+        """(N, 28, 28) or (28, 28) float32 digit images with their label(s); joined: each was
+        made of several pieces by a correction (see `joins`). ValueError when this model
+        cannot adapt."""
         if self.adapter is None:
             raise ValueError(f"cannot learn from teaching: {self.cannot_adapt}")
         images = np.asarray(images, np.float32).reshape(-1, 28, 28)
-        self.adapter.add(self.model.predict_with_features(images)[1], labels)
+        features = self.model.predict_with_features(images)[1]
+        self.adapter.add(features, labels)
+        if joined:
+            self.joins.add(features, labels)
+
+    def untaught(self, joined: bool = False) -> None:
+        """Take back the most recent teach (made with `joined` as given)."""
+        if self.adapter is not None:
+            self.adapter.remove_last()
+            if joined:
+                self.joins.remove_last()
+
+    def forget(self) -> None:
+        """Forget everything taught."""
+        if self.adapter is not None:
+            self.adapter.clear()
+            self.joins.clear()
+
+    def predict_joined(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(N, 28, 28) float32 joined ink -> ((N, 10) adapted probabilities, (N,) how far the
+        digits joined by corrections decide each reading, 0-1)."""
+        probabilities, features = self.model.predict_with_features(images)
+        if self.adapter is None or features is None:
+            return probabilities, np.zeros(len(probabilities), np.float32)
+        return self.adapter.adjust(probabilities, features), self.joins.weights(features).max(axis=1)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) float32 in [0, 1] -> (N, 10) float32 probabilities, adapted."""
@@ -202,5 +243,17 @@ def learn_taught_samples(model: AdaptedModel, samples) -> str:
         notes.append(f"Your {len(samples.labels)} taught samples are kept, but this model cannot learn from them "
                      f"({model.cannot_adapt}).")
     elif len(samples.labels):
-        model.teach(samples.images.astype(np.float32) / 255.0, samples.labels)
+        images = samples.images.astype(np.float32) / 255.0
+        joined = np.array([is_joined_sample(path) for path in samples.paths], bool)
+        if not joined.all():
+            model.teach(images[~joined], samples.labels[~joined])
+        if joined.any():
+            model.teach(images[joined], samples.labels[joined], joined=True)
     return " ".join(notes)
+
+
+JOINED_PREFIX = "joined-"  # file names of taught samples a correction joined from several pieces
+
+
+def is_joined_sample(path) -> bool:
+    return pathlib.Path(path).name.startswith(JOINED_PREFIX)

@@ -11,11 +11,11 @@ import sys
 import threading
 import time
 
-import numpy as np
 import pygame
 
 from digitpad import ink, view
 from digitpad.adaptation import AdaptedModel, learn_taught_samples
+from digitpad.correction import Corrections
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
@@ -57,8 +57,7 @@ class App:
         self.model_notice = ""  # which model is used, when not the usual one, or why none is
         self.model_notice_is_error = False
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
-        self.teaches: list[pathlib.Path] = []  # samples taught since the drawing last changed (Ctrl+Z takes them back)
-        self.teaches_version = -1  # the drawing version those teaches were made at
+        self.corrections = Corrections(settings.recognition.max_digits)  # Return, the digits, Return
         self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
         self.running = True
         self.last_submit = 0.0
@@ -130,6 +129,8 @@ class App:
         elif (kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
               and getattr(event, "touch", False)):
             return  # SDL's copy of a touch; the finger event draws
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.panel.bar_at(event.pos) is not None:
+            self.teach(self.panel.bar_at(event.pos))  # a probability bar clicked: the picked digit is that
         elif kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
             self._pointer_down(MOUSE, event.pos, erase=event.button == 3 or self.erasing)
         elif kind == pygame.MOUSEMOTION:
@@ -165,6 +166,8 @@ class App:
         shift = bool(mods & pygame.KMOD_SHIFT)
         if self.confirming_forget:
             self._answer_forget(key == pygame.K_y and not command)
+        elif self.corrections.is_open and not command and self._correction_key(key):
+            return
         elif key == pygame.K_ESCAPE:
             if self.show_help:
                 self.show_help = False
@@ -198,8 +201,28 @@ class App:
             self._select(-1 if shift else +1)
         elif key == pygame.K_LEFT:
             self._select(-1)
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.open_correction()
         elif key in DIGIT_KEYS:
-            self.teach(DIGIT_KEYS[key])
+            self.open_correction(DIGIT_KEYS[key])  # a lone digit key teaches nothing
+
+    def _correction_key(self, key) -> bool:
+        """A key while a correction is open: digits type, Backspace takes one back, Return
+        applies, Esc cancels (True: handled). Any other key closes the correction first and
+        then does what it always does (False)."""
+        if key in DIGIT_KEYS:
+            self.corrections.type(DIGIT_KEYS[key])
+        elif key == pygame.K_BACKSPACE:
+            self.corrections.erase()
+        elif key in (pygame.K_RETURN, pygame.K_KP_ENTER):
+            self.apply_correction()
+        elif key == pygame.K_ESCAPE:
+            self.corrections.cancel()
+            self._say("Correction cancelled.")
+        else:
+            self.corrections.cancel()
+            return False
+        return True
 
     # ------------------------------------------------------------------ drawing
     def _to_canvas(self, position) -> tuple[float, float]:
@@ -209,6 +232,8 @@ class App:
     def _pointer_down(self, pointer, position, erase: bool) -> None:
         if self.pointer is not None or self.show_help or not self.canvas_rect.collidepoint(position):
             return
+        if self.corrections.cancel():
+            self._say("Correction cancelled: a new stroke.")
         self.pointer = pointer
         width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
         self.drawing.begin(self._to_canvas(position), width, erase)
@@ -302,11 +327,13 @@ class App:
         if error:
             print(f"digitpad: {text}", file=sys.stderr)
 
-    def _recognise(self, strokes) -> Result:
+    def _recognise(self, request) -> Result:
+        """request: (strokes, the grouping a correction gave them or None)."""
+        strokes, groups = request
         self.model_loaded.wait()
         if self.recognizer is None:
             return EMPTY
-        return self.recognizer.recognise_strokes(strokes, self.settings.canvas.canvas_size)
+        return self.recognizer.recognise_strokes(strokes, self.settings.canvas.canvas_size, groups)
 
     def _submit_if_changed(self, force: bool = False) -> None:
         now = time.perf_counter()
@@ -316,7 +343,7 @@ class App:
             return
         self.submitted_version = self.drawing.version
         self.last_submit = now
-        self.worker.submit(self.drawing.all_strokes())
+        self.worker.submit((self.drawing.all_strokes(), self.corrections.groups_for(self.drawing.version)))
 
     def _after_result(self) -> None:
         count = len(self.result.digits)
@@ -359,6 +386,11 @@ class App:
         return path
 
     @property
+    def correction_typed(self) -> str | None:
+        """The digits typed while a correction is open, None when none is."""
+        return self.corrections.typed
+
+    @property
     def adaptation_status(self) -> str:
         """"adapted to your writing: N samples" once something is taught, else ""."""
         taught = self.recognizer.model.taught if self.recognizer is not None else 0
@@ -366,60 +398,60 @@ class App:
             return ""
         return f"adapted to your writing: {taught} sample{'s' if taught != 1 else ''}"
 
-    def teach(self, label: int) -> pathlib.Path | None:
-        """"The picked digit is `label`": store its 28x28 input as a sample and adapt to it at
-        once; the drawing is read again with what was taught."""
+    def open_correction(self, digit: int | None = None) -> None:
+        """Return (or a digit key): start typing what the drawing really is; the panel shows it."""
+        if self.model_state == view.FAILED:
+            self._say("Nothing to correct: without a model nothing is read.", error=True)
+            return
+        if not self.drawing.strokes:
+            self._say("Draw a number first, then press Return and type what it is.")
+            return
+        self.corrections.open(digit)
+        self._say("")
+
+    def apply_correction(self) -> None:
+        """Return again: the drawing is the number typed. digitpad fits the typed digits to the
+        strokes, reads the drawing so at once and learns from it (see digitpad.correction)."""
+        self.flush()
+        if self.recognizer is None:
+            self.corrections.cancel()
+            self._say("Nothing to correct: without a model nothing is read.", error=True)
+            return
+        self._apply(self.corrections.apply)
+
+    def teach(self, label: int) -> None:
+        """"The picked digit is `label`" (a probability bar clicked): a correction of that one digit."""
         self.flush()
         digits = self.result.digits
         if self.model_state == view.FAILED:
             self._say("Nothing to teach: without a model nothing is read.", error=True)
-            return None
+            return
         if not digits:
-            self._say("Draw a digit first, then press the right digit key to teach it.")
-            return None
+            self._say("Draw a digit first, then press Return and type what it is.")
+            return
         index = min(self.selected, len(digits) - 1)
-        # what is stored (8-bit) is what is taught, so a restart rebuilds exactly this adaptation
-        image = (np.round(np.clip(digits[index].image, 0.0, 1.0) * 255) / 255).astype(np.float32)
-        try:
-            path = self.store.save_sample(image, label)
-        except OSError as error:
-            self._say(f"Could not store the sample: {error}", error=True)
-            return None
-        model = self.recognizer.model
-        if self.teaches_version != self.drawing.version:
-            self.teaches, self.teaches_version = [], self.drawing.version
-        self.teaches.append(path)
-        if model.adapter is None:
-            self._say(f"Sample stored as {label} in {path.parent}, but this model cannot learn from it "
-                      f"({model.cannot_adapt}).", error=True)
-        else:
-            model.teach(image, label)
-            self._say(f"Taught: this is a {label}. Ctrl+Z takes it back.")
-            self._read_again()
-        self.selected = (index + 1) % len(digits)
-        return path
+        typed = "".join(str(label) if position == index else str(digit.digit) for position, digit in enumerate(digits))
+        self._apply(lambda *context: self.corrections.apply(*context, typed=typed, only=index))
+
+    def _apply(self, correct) -> None:
+        message, error = correct(self.recognizer, self.store, self.drawing.all_strokes(),
+                                 self.settings.canvas.canvas_size, self.result, self.drawing.version)
+        self._say(message, error)
+        self._read_again()
 
     def _teach_to_undo(self) -> bool:
-        """True when Ctrl+Z should take back a teach: one was made and the drawing has not
+        """True when Ctrl+Z should take back a correction: one was made and the drawing has not
         changed since."""
-        return bool(self.teaches) and self.teaches_version == self.drawing.version
+        return self.recognizer is not None and self.corrections.can_undo(self.drawing.version)
 
     def untaught(self) -> bool:
-        """Take back the most recent teach (its sample file and its adaptation)."""
+        """Take back the most recent correction (its samples, adaptation and grouping)."""
         if not self._teach_to_undo():
             return False
-        path = self.teaches.pop()
-        model = self.recognizer.model
-        try:
-            self.store.delete_sample(path)
-        except OSError as error:
-            self._say(f"Could not remove the sample {path}: {error}", error=True)
-            return False
-        if model.adapter is not None:
-            model.adapter.remove_last()
-            self._read_again()
-        self._say("Teach taken back.")
-        return True
+        message, error = self.corrections.undo(self.recognizer.model, self.store, self.drawing.version)
+        self._say(message, error)
+        self._read_again()
+        return not error
 
     def ask_to_forget(self) -> None:
         """F: ask before forgetting everything taught; the next key answers (Y forgets)."""
@@ -442,9 +474,9 @@ class App:
         except OSError as error:
             self._say(f"Could not forget the samples: {error}", error=True)
             return
-        if self.recognizer is not None and self.recognizer.model.adapter is not None:
-            self.recognizer.model.adapter.clear()
-        self.teaches = []
+        if self.recognizer is not None:
+            self.recognizer.model.forget()
+        self.corrections.forget()
         self._read_again()
         self._say(f"Forgot {removed} taught sample{'s' if removed != 1 else ''}: reading as the bundled model does.")
 

@@ -165,10 +165,11 @@ class Recognizer:
         pieces = preprocess.split_digits(mask, settings) if np.count_nonzero(mask) >= settings.min_ink_pixels else []
         return self._read(pieces, [_region(shown, piece.box) for piece in pieces], min_side)
 
-    def _read(self, pieces, shown, min_side, members=None, strokes=None) -> Result:
+    def _read(self, pieces, shown, min_side, members=None, strokes=None, join: bool = True) -> Result:
         """Digits' ink (DigitInk, left to right) -> Result. shown[i]: piece i's ink as the user
         sees it, cropped to its box (or None); members[i]: the indices of piece i's strokes
-        into `strokes`, the strokes drawn (None for masks and pictures)."""
+        into `strokes`, the strokes drawn (None for masks and pictures). join=False keeps the
+        pieces as they are (a grouping the user gave, see recognise_strokes)."""
         if not pieces:
             return EMPTY
         members = list(members) if members is not None else [() for _ in pieces]
@@ -186,7 +187,8 @@ class Recognizer:
         # and the stroke reader's reading of each piece's strokes (kept by their indices)
         stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
         probabilities = list(predicted.result())
-        self._join_close_pieces(pieces, images, probabilities, shown, members)
+        if join:
+            self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
@@ -260,6 +262,7 @@ class Recognizer:
         joined into something far wider than a digit. Lists (shown: each piece's ink as the
         user sees it, or None; members: its strokes' indices) are changed in place."""
         settings = self.settings
+        learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
         index = 0
         while index < len(pieces) - 1:
             first, second = pieces[index], pieces[index + 1]
@@ -271,12 +274,13 @@ class Recognizer:
             touching = gap < settings.touch_gap and part_of
             left, top, right, bottom = preprocess.union_box([first.box, second.box])
             digit_shaped = right - left <= settings.max_joined_aspect * (bottom - top)
-            if (unsure or touching) and gap < settings.join_gap and digit_shaped:
+            if (unsure or touching or learned_joins) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
-                joined_probabilities = self.model.predict(image[None])[0]
+                joined_probabilities, taught_share = self._predict_joined(image[None], learned_joins)
                 best = joined_probabilities.max()
-                if (unsure and best > parts) or (touching and best >= settings.confident):
+                learned = taught_share >= settings.learned_join_share and best >= settings.confident
+                if (unsure and best > parts) or (touching and best >= settings.confident) or learned:
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]
@@ -284,6 +288,14 @@ class Recognizer:
                     members[index : index + 2] = [tuple(sorted(members[index] + members[index + 1]))]
                     continue  # the joined digit may take its next neighbour too
             index += 1
+
+    def _predict_joined(self, image, learned_joins: bool):
+        """(1, 28, 28) joined ink -> ((10,) probabilities, how far a digit the user joined by a
+        correction decides its reading: 0 when none does, see AdaptedModel.predict_joined)."""
+        if learned_joins:
+            probabilities, share = self.model.predict_joined(image)
+            return probabilities[0], float(share[0])
+        return self.model.predict(image)[0], 0.0
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
         """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller
@@ -307,34 +319,80 @@ class Recognizer:
                                       tuple(strokes)))
         return Result(tuple(digits), bool(scribble), scribble)
 
-    def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:
+    def recognise_strokes(self, strokes: list[Stroke], canvas_size: int, groups=None) -> Result:
         """Strokes in canvas pixels, in drawing order, on a square canvas of side canvas_size
         -> Result. The strokes are grouped into digits by their order and place
         (digitpad.grouping); each digit is rendered alone, the erasers applied to all, and read
-        by the image model and (see _with_strokes) the stroke reader."""
-        pieces, shown, members = self.stroke_pieces(strokes, canvas_size)
+        by the image model and (see _read_strokes) the stroke reader. `groups` (lists of stroke
+        indices, one per digit, left to right) is a grouping the user gave by a correction: it
+        is read as given, no pieces joined."""
+        pieces, shown, members = self.stroke_pieces(strokes, canvas_size, groups)
         side = max(1, int(round(canvas_size * self.settings.recognition_scale)))
-        return self._read(pieces, shown, self.settings.min_digit_size * side, members, strokes)
+        return self._read(pieces, shown, self.settings.min_digit_size * side, members, strokes, join=groups is None)
 
-    def stroke_pieces(self, strokes: list[Stroke], canvas_size: int):
+    def read_groups(self, strokes: list[Stroke], canvas_size: int, groups) -> np.ndarray:
+        """Each group of strokes (indices into `strokes`) read as one digit by both readers ->
+        (N, 10) float32 probabilities, one row per group in the order given; a group with no
+        ink left (erased) reads as all digits alike. No shape checks, no joining: this scores
+        the groupings a correction may mean (digitpad.correction)."""
+        groups = [tuple(group) for group in groups]
+        if not groups:
+            return np.zeros((0, 10), np.float32)
+        rows = np.full((len(groups), 10), 0.1, np.float32)
+        found = [self._group_piece(strokes, canvas_size, group)[0] for group in groups]
+        readable = [index for index, piece in enumerate(found) if piece is not None]
+        if not readable:
+            return rows
+        settings = self.settings.preprocess
+        images = np.stack([preprocess.digit_to_mnist(found[index].mask, settings) for index in readable])
+        predicted = self.inference.submit(self.model.predict, images)
+        members = [groups[index] for index in readable]
+        stroke_readings = self._read_strokes(members, strokes, [""] * len(members), {})
+        for index, row in zip(readable, predicted.result(), strict=True):
+            reading = stroke_readings.get(groups[index])
+            rows[index] = row if reading is None else combine_readings(row, reading, self.settings.stroke_weight)
+        return rows
+
+    def read_group_images(self, strokes: list[Stroke], canvas_size: int, groups) -> list[np.ndarray]:
+        """The (28, 28) float32 model input of each group of strokes read as one digit (as
+        recognise_strokes makes it for that grouping); an all-black one for a group erased."""
+        images = []
+        for group in groups:
+            piece = self._group_piece(strokes, canvas_size, group)[0]
+            images.append(np.zeros((28, 28), np.float32) if piece is None
+                          else preprocess.digit_to_mnist(piece.mask, self.settings.preprocess))
+        return images
+
+    def _group_piece(self, strokes, canvas_size, group):
+        """One group's ink (its strokes and the erasers drawn after its first) on the
+        recognition raster, cropped to its box: (DigitInk or None when nothing is left, the
+        strokes rendered, in drawing order)."""
+        erasers = [index for index, stroke in enumerate(strokes) if stroke.erase and index > min(group)]
+        chosen = [strokes[index] for index in sorted(set(group) | set(erasers))]
+        mask = self.strokes_to_mask(chosen, canvas_size)
+        left, top, width, height = cv2.boundingRect(mask)
+        if not width:
+            return None, chosen
+        return preprocess.DigitInk(mask[top : top + height, left : left + width],
+                                   (left, top, left + width, top + height)), chosen
+
+    def stroke_pieces(self, strokes: list[Stroke], canvas_size: int, groups=None):
         """(pieces, shown, members), one each per digit, left to right: the digit's ink on the
         recognition raster as a DigitInk (mask cropped to its box, the box in raster pixels),
         its ink as the user sees it cropped to the same box (None when recognition keeps the
-        user's brush), and the indices of its strokes. [] for each when there is no ink."""
-        groups = grouping.group_strokes(strokes, self.settings.grouping)
-        erasers = [index for index, stroke in enumerate(strokes) if stroke.erase]
+        user's brush), and the indices of its strokes. [] for each when there is no ink.
+        `groups`: the strokes' grouping into digits, left to right (None: digitpad.grouping's)."""
+        if groups is None:
+            groups = grouping.group_strokes(strokes, self.settings.grouping)
+        groups = [list(group) for group in groups]
         pieces, shown, members, ink = [], [], [], 0
         for group in groups:
-            order = sorted(group + [eraser for eraser in erasers if eraser > group[0]])
-            chosen = [strokes[index] for index in order]
-            mask = self.strokes_to_mask(chosen, canvas_size)
-            left, top, width, height = cv2.boundingRect(mask)
-            if not width:
+            piece, chosen = self._group_piece(strokes, canvas_size, group)
+            if piece is None:
                 continue  # erased on the finer raster
-            box = (left, top, left + width, top + height)
-            pieces.append(preprocess.DigitInk(mask[top : top + height, left : left + width], box))
+            pieces.append(piece)
             if self.settings.recognition_brush:
-                shown.append(_region(self.strokes_to_mask(chosen, canvas_size, as_drawn=True), box))
+                shown.append(_region(self.strokes_to_mask(chosen, canvas_size, as_drawn=True), piece.box))
             else:
                 shown.append(None)
             members.append(tuple(group))

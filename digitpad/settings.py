@@ -33,6 +33,9 @@ class RecognitionSettings:
     # is part of that digit whenever the model reads the joined ink confidently
     part_size: float = 0.6  # "much smaller": under this x the neighbour's height or width (the bar
     # of an open 4 spans about the top half of its stem; neighbouring digits are of a size)
+    learned_join_share: float = 0.5  # neighbours are also joined when a digit the user joined by a
+    # correction decides the joined ink's reading this far (AdaptedModel.predict_joined) and it is
+    # read confidently: the same writer's next two-stroke 4 is one digit
     max_joined_aspect: float = 2.0  # pieces are never joined into ink wider than this x its height
     # (99.9% of MNIST digits are narrower than 1.82 x their height)
     recognition_brush: float = 12.0  # ink is recognised as if drawn with this brush (canvas pixels),

@@ -98,14 +98,15 @@ class UserStore:
         atomic_write(self.drawings_dir / f"{stem}.json", json.dumps(document, indent=1).encode())
         return png
 
-    def save_sample(self, image: np.ndarray, label: int) -> pathlib.Path:
-        """Store a (28, 28) float32 model input as an 8-bit PNG under samples/<label>/."""
+    def save_sample(self, image: np.ndarray, label: int, prefix: str = "sample-") -> pathlib.Path:
+        """Store a (28, 28) float32 model input as an 8-bit PNG under samples/<label>/, named
+        <prefix><time>.png (adaptation.JOINED_PREFIX marks a digit joined by a correction)."""
         if not (isinstance(label, int) and 0 <= label <= 9):
             raise ValueError(f"label must be a digit 0-9, got {label!r}")
         if image.shape != (28, 28):
             raise ValueError(f"a sample is a (28, 28) image, got {image.shape}")
         pixels = np.clip(np.round(image * 255), 0, 255).astype(np.uint8)
-        return atomic_write(self.samples_dir / str(label) / f"sample-{timestamp()}.png", encode_png(pixels))
+        return atomic_write(self.samples_dir / str(label) / f"{prefix}{timestamp()}.png", encode_png(pixels))
 
     def load_samples(self) -> tuple[np.ndarray, np.ndarray]:
         """All taught samples: images (N, 28, 28) uint8, labels (N,) uint8."""

@@ -28,11 +28,12 @@ HELP_LINES = (
     ("Del, Backspace, C", "clear"),
     ("Wheel, [ ]", "brush size"),
     ("Tab, Left, Right", "pick a digit of a number"),
-    ("0-9", "teach: the picked digit is this"),
+    ("Return, 0-9, Return", "correct: type what it is, Return applies"),
+    ("Click a bar", "correct the picked digit to that digit"),
     ("F", "forget what you taught (asks first)"),
     ("Ctrl+S", "save drawing (PNG + JSON)"),
     ("F1, H", "show / hide this help"),
-    ("Esc", "quit"),
+    ("Esc", "cancel a correction / close help / quit"),
 )
 
 
@@ -111,6 +112,7 @@ STYLES = {
     "hint": Style(14, False, MUTED, space=4),
     "caption": Style(12, False, MUTED, space=14),  # "digit 2 of 3  (Tab: next)"
     "adapted": Style(12, False, ACCENT, space=4),  # "adapted to your writing: 3 samples"
+    "correcting": Style(24, True, ACCENT, space=10, fit=True),  # "correct to: 42_"
 }
 FOOTER = Style(13, False, MUTED)
 PADDING = 16  # panel edge to content, sides
@@ -134,7 +136,7 @@ class PanelLine:
 def panel_lines(state) -> list[PanelLine]:
     """What the panel says, top to bottom, from the app's state: model_state (LOADING, READY
     or FAILED), model_notice(_is_error), message(_is_error), adaptation_status,
-    result, selected."""
+    correction_typed (None, or the digits typed in an open correction), result, selected."""
     lines = [PanelLine("digitpad", "title")]
     if state.model_notice:
         lines.append(PanelLine(state.model_notice, "error" if state.model_notice_is_error else "note"))
@@ -142,6 +144,9 @@ def panel_lines(state) -> list[PanelLine]:
         lines.append(PanelLine(state.message, "error" if state.message_is_error else "note"))
     if state.adaptation_status:
         lines.append(PanelLine(state.adaptation_status, "adapted"))
+    if state.correction_typed is not None:
+        lines += [PanelLine(f"correct to: {state.correction_typed}_", "correcting"),
+                  PanelLine("type the number, Return applies, Esc cancels", "hint")]
     if state.model_state == LOADING:
         return lines + [PanelLine("loading…", "waiting")]
     if state.model_state == FAILED:
@@ -379,6 +384,19 @@ class PanelPainter:
         self.key = None
         self.result = None  # held so that id(result) in the key stays unique
         self.surface = None
+        self.plan: PanelPlan | None = None  # where things are in the panel drawn last ...
+        self.origin = (0, 0)  # ... relative to this corner of the window
+
+    def bar_at(self, position) -> int | None:
+        """The digit whose probability bar (its row: digit, bar, value) is at a window
+        position, or None."""
+        if self.plan is None:
+            return None
+        x, y = position[0] - self.origin[0], position[1] - self.origin[1]
+        for value, bar in enumerate(self.plan.bars):
+            if bar.label.rect.union(bar.track).union(bar.value.rect).collidepoint(x, y):
+                return value
+        return None
 
     def draw(self, screen, rect: pygame.Rect, state) -> None:
         result = state.result if state.model_state == READY else None
@@ -386,8 +404,9 @@ class PanelPainter:
         if key != self.key:
             surface = pygame.Surface(rect.size)
             surface.fill(BACKGROUND)
-            draw_panel(surface, self.fonts, pygame.Rect((0, 0), rect.size), state)
+            self.plan = draw_panel(surface, self.fonts, pygame.Rect((0, 0), rect.size), state)
             self.key, self.result, self.surface = key, result, surface
+        self.origin = rect.topleft
         screen.blit(self.surface, rect.topleft)
 
 

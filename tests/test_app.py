@@ -241,18 +241,19 @@ def test_saving_an_empty_canvas_says_so(app, user_home):
     assert "empty" in app.message and not (user_home / "drawings").exists()
 
 
-def test_teaching_stores_labelled_samples(app, user_home):
+def test_a_correction_stores_labelled_samples(app, user_home):
     draw_strokes(app, ONE + [Stroke(((420, 100), (420, 460)), 24.0)])
-    app.handle_event(key_event(pygame.K_7))  # the first digit, then the selection moves on
-    app.handle_event(key_event(pygame.K_KP4))
+    for key in (pygame.K_RETURN, pygame.K_7, pygame.K_KP4, pygame.K_KP_ENTER):
+        app.handle_event(key_event(key))
     assert len(list((user_home / "samples" / "7").glob("*.png"))) == 1
     assert len(list((user_home / "samples" / "4").glob("*.png"))) == 1
-    assert app.message.startswith("Taught")
+    assert app.message.startswith("Corrected to 74")
 
 
-def test_teaching_with_empty_canvas_asks_for_a_drawing(app, user_home):
-    app.handle_event(key_event(pygame.K_3))
-    assert not (user_home / "samples").exists() and "Draw" in app.message
+@pytest.mark.parametrize("key", [pygame.K_3, pygame.K_RETURN])
+def test_correcting_an_empty_canvas_asks_for_a_drawing(app, user_home, key):
+    app.handle_event(key_event(key))
+    assert not (user_home / "samples").exists() and "Draw" in app.message and app.correction_typed is None
 
 
 def test_frame_renders_every_state(app):
@@ -327,7 +328,7 @@ def test_without_a_usable_model_the_window_says_it_cannot_recognise(user_home, t
         application.flush()
         application.draw()
         assert application.result.text == "" and len(application.drawing.strokes) == 1
-        application.handle_event(key_event(pygame.K_3))
+        application.handle_event(key_event(pygame.K_RETURN))
         assert application.message_is_error and "without a model" in application.message
         for size in SIZES:
             resize(application, size)

@@ -1,5 +1,6 @@
-"""Teaching in the window: a digit key adapts the recogniser at once, Ctrl+Z takes it back, F
-forgets (after asking), and a restart rebuilds the adaptation from the stored samples."""
+"""Teaching in the window: a correction (Return, the digits, Return) adapts the recogniser at
+once, Ctrl+Z takes it back, F forgets (after asking), and a restart rebuilds the adaptation from
+the stored samples. Corrections of a whole number: tests/test_correction.py."""
 
 import pygame
 import pytest
@@ -34,6 +35,12 @@ def press(app, key, mod=0):
     app.flush()
 
 
+def correct(app, typed: str):
+    """Return, the digits, Return: the drawing is `typed`."""
+    for key in [pygame.K_RETURN] + [getattr(pygame, f"K_{digit}") for digit in typed] + [pygame.K_RETURN]:
+        press(app, key)
+
+
 @pytest.fixture
 def misread(app):
     """(label, taught drawing, second drawing) of the first style the bundled model misreads."""
@@ -50,7 +57,7 @@ def sample_files(user_home):
 def test_a_misread_style_is_read_right_after_one_teach(app, misread, user_home):
     label, first, second = misread
     read(app, first)
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, str(label))
     assert app.result.text == str(label)  # the drawing is read again at once
     assert read(app, second) == str(label)  # and the next one like it
     assert app.adaptation_status == "adapted to your writing: 1 sample"
@@ -61,8 +68,9 @@ def test_a_misread_style_is_read_right_after_one_teach(app, misread, user_home):
 def test_ctrl_z_right_after_a_teach_takes_it_back(app, misread, user_home):
     label, first, second = misread
     misreading = read(app, first)
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, str(label))
     press(app, pygame.K_z, CTRL)
+    assert app.message == "Correction taken back."
     assert app.result.text == misreading and app.adaptation_status == ""
     assert sample_files(user_home) == [] and len(app.drawing.strokes) == len(first)  # the strokes stay
     press(app, pygame.K_z, CTRL)  # nothing left to take back: the stroke is undone
@@ -72,7 +80,7 @@ def test_ctrl_z_right_after_a_teach_takes_it_back(app, misread, user_home):
 def test_ctrl_z_after_the_drawing_changed_undoes_the_stroke(app, misread, user_home):
     label, first, _ = misread
     read(app, first)
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, str(label))
     draw_strokes(app, [Stroke(((500, 500), (520, 520)), 24.0)])
     press(app, pygame.K_z, CTRL)
     assert len(app.drawing.strokes) == len(first) and len(sample_files(user_home)) == 1
@@ -82,7 +90,7 @@ def test_forgetting_asks_first_and_restores_the_bundled_reading(app, misread, us
     label, first, second = misread
     misreading = read(app, second)
     read(app, first)
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, str(label))
     press(app, pygame.K_f)
     assert "Press Y to forget" in app.message and app.confirming_forget
     press(app, pygame.K_n)  # any other key keeps them
@@ -98,7 +106,7 @@ def test_a_restart_rebuilds_what_was_taught(app, misread, user_home):
 
     label, first, second = misread
     read(app, first)
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, str(label))
     app.close()
     again = App(user_dir=user_home)
     try:
@@ -135,7 +143,6 @@ def test_teaching_the_picked_digit_of_a_number(app, misread, user_home):
               for stroke in first]
     read(app, one + shrunk)
     assert len(app.result.digits) == 2
-    press(app, pygame.K_TAB)  # the second digit
-    press(app, getattr(pygame, f"K_{label}"))
+    correct(app, f"1{label}")  # the 1 was read right: only the second digit is taught
     assert [path.parent.name for path in sample_files(user_home)] == [str(label)]
     assert app.result.text == f"1{label}"

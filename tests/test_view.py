@@ -30,10 +30,11 @@ def digit(value, confidence=0.99, doubt=""):
     return DigitResult(value, confidence, tuple(probabilities), np.zeros((28, 28), np.float32), not doubt, doubt)
 
 
-def state(result=EMPTY, model_state=view.READY, notice="", message="", selected=0, adaptation=""):
+def state(result=EMPTY, model_state=view.READY, notice="", message="", selected=0, adaptation="", typed=None):
     return types.SimpleNamespace(result=result, model_state=model_state, selected=selected, brush=24.0,
                                  erasing=False, model_notice=notice, model_notice_is_error=bool(notice),
-                                 message=message, message_is_error=False, adaptation_status=adaptation)
+                                 message=message, message_is_error=False, adaptation_status=adaptation,
+                                 correction_typed=typed)
 
 
 def texts(lines):
