@@ -76,7 +76,8 @@ def mnist_after_teaching(digits, fold_dir=None, count=50):
         if taught == count:
             break
         if len(common.read_pen_digit(app, digit, condition).digits) == 1:
-            app.handle_event(key_event(getattr(pygame, f"K_{digit.label}")))
+            for key in (pygame.K_RETURN, getattr(pygame, f"K_{digit.label}"), pygame.K_RETURN):
+                app.handle_event(key_event(key))
             app.flush()
             taught += 1
     mnist = common.REPO / "data" / "mnist"

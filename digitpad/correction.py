@@ -7,11 +7,11 @@ are grouped into as many runs of neighbours as digits were typed -- or, with mor
 than pieces read, the single strokes, left to right by their middles -- and of all such
 groupings the one is kept whose groups both readers find likeliest to be the typed digits
 (dynamic programming over the sum of log probabilities, Recognizer.read_groups). That grouping
-is what the drawing reads as at once, and every digit that was misread, unsure or regrouped is
-taught as one digit is taught (adaptation.py, a 28x28 sample in the user's folder). A digit
-made of several pieces is taught as a join too, so that the same writer's next two-stroke 4 is
-read as one digit (Recognizer._join_close_pieces). Ctrl+Z right after takes the whole
-correction back. Pure logic: App routes keys and strokes here.
+is what the drawing reads as at once, and every digit typed is taught as one digit is taught
+(adaptation.py, a 28x28 sample in the user's folder). A digit made of several pieces is taught
+as a join too, so that the same writer's next two-stroke 4 is read as one digit
+(Recognizer._join_close_pieces). Ctrl+Z right after takes the whole correction back. Pure
+logic: App routes keys and strokes here.
 """
 
 import dataclasses
@@ -28,7 +28,7 @@ class Alignment:
     groups: tuple[tuple[int, ...], ...]  # stroke indices of each typed digit, left to right
     digits: tuple[int, ...]  # the typed digits
     joined: tuple[bool, ...]  # group i joins several of the pieces that were read
-    teach: tuple[bool, ...]  # digit i is taught: misread, not sure, or regrouped
+    teach: tuple[bool, ...]  # digit i is taught (all of them, or the one digit corrected)
 
 
 @dataclasses.dataclass
@@ -81,8 +81,8 @@ def best_runs(log_probabilities: dict, count: int, typed: tuple[int, ...]) -> li
 
 def align(recognizer, strokes, canvas_size: int, result, typed: str, only: int | None = None) -> Alignment | None:
     """The grouping of the drawing's strokes that best fits the typed digits (see the module's
-    words), or None when they cannot fit (more digits typed than strokes). `only`: the index of
-    the one digit being corrected (a probability bar clicked); the others are not taught."""
+    words), or None when they cannot fit (more digits typed than strokes). Every digit is
+    taught, or with `only` (a probability bar clicked) just the digit of that index."""
     units = [tuple(digit.strokes) for digit in result.digits]
     digits = tuple(int(character) for character in typed)
     if not units or not all(units) or not digits:
@@ -102,14 +102,9 @@ def align(recognizer, strokes, canvas_size: int, result, typed: str, only: int |
         if runs is None:
             return None
         groups = [tuple(sorted(index for unit in units[start:end] for index in unit)) for start, end in runs]
-    read = {tuple(digit.strokes): digit for digit in result.digits}
-    joined, teach = [], []
-    for index, (group, digit) in enumerate(zip(groups, digits, strict=True)):
-        was = read.get(group)
-        joined.append(sum(set(unit) <= set(group) for unit in original) > 1)
-        wanted = only is None or index == only
-        teach.append(wanted and (was is None or was.digit != digit or not was.sure))
-    return Alignment(tuple(groups), digits, tuple(joined), tuple(teach))
+    joined = tuple(sum(set(unit) <= set(group) for unit in original) > 1 for group in groups)
+    teach = tuple(only is None or index == only for index in range(len(groups)))
+    return Alignment(tuple(groups), digits, joined, teach)
 
 
 class Corrections:
@@ -174,8 +169,6 @@ class Corrections:
         if regrouped:
             self._grouping = (version, alignment.groups)
         wanted = [index for index, teach in enumerate(alignment.teach) if teach]
-        if not wanted:
-            return f"Read as {typed}: nothing to teach.", False
         if model.adapter is None:
             return f"Read as {typed}, but this model cannot learn from it ({model.cannot_adapt}).", True
         images = recognizer.read_group_images(strokes, canvas_size, [alignment.groups[index] for index in wanted])
