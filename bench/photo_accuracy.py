@@ -98,6 +98,31 @@ def phone_photo(ink, height, rng):
     return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
 
 
+def side_lit_photo(ink, height, rng):
+    """Ink coverage (H, W) float32 -> a photo of it under a lamp to one side, (H, W, 3) uint8
+    BGR, JPEG-decoded: the paper's brightness runs from about 70 on the far side to about 230
+    on the lamp's (a steep gradient, mostly along the line of digits), and the soft shadow of
+    a hand or the phone falls over a part of it."""
+    rows, columns = ink.shape
+    paper = rng.uniform(0.85, 0.97) * (1.0 + rng.uniform(-0.05, 0.05, 3))  # reflectance, BGR
+    pen = np.full(3, rng.uniform(0.05, 0.18)) if rng.random() < 0.6 else np.array([0.45, 0.2, 0.1]) * rng.uniform(0.5, 1.0)
+    reflectance = paper * (1.0 - ink[..., None]) + pen * ink[..., None]
+    y, x = np.mgrid[-1.0 : 1.0 : rows * 1j, -1.0 : 1.0 : columns * 1j].astype(np.float32)
+    angle = rng.choice([0.0, np.pi]) + rng.uniform(-0.5, 0.5)  # the lamp to the left or the right
+    along = np.clip((np.cos(angle) * x + np.sin(angle) * y + 1.0) / 2.0, 0.0, 1.0)  # 0 lamp .. 1 far side
+    bright, dim = rng.uniform(225, 240), rng.uniform(65, 80)
+    light = (bright - (bright - dim) * along ** rng.uniform(0.7, 1.4)) / 255.0  # paper 230 .. 70
+    angle = rng.uniform(0, 2 * np.pi)  # the shadow: a soft edge across the sheet, darkening one side of it
+    side = np.cos(angle) * x + np.sin(angle) * y - rng.uniform(0.0, 0.8)
+    light *= 1.0 - rng.uniform(0.25, 0.45) / (1.0 + np.exp(-side / rng.uniform(0.05, 0.2)))
+    photo = reflectance * (light * 255.0 / paper.mean())[..., None]
+    photo = cv2.GaussianBlur(photo.astype(np.float32), (0, 0), rng.uniform(0.4, 1.0) * max(1.0, height / 150))
+    photo += rng.normal(0.0, rng.uniform(2.0, 5.0), photo.shape).astype(np.float32)  # sensor noise
+    ok, encoded = cv2.imencode(".jpg", np.clip(photo, 0, 255).astype(np.uint8),
+                               [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(60, 91))])
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
 def clean_scan(ink, rng):
     """Ink coverage (H, W) float32 -> a clean scan, (H, W) uint8: dark ink on white, a little blur."""
     scan = 255.0 - 230.0 * cv2.GaussianBlur(ink, (0, 0), rng.uniform(0.5, 1.0))
@@ -116,6 +141,20 @@ def make_pictures(count, seed, number_share=0.3):
         ink = with_margins(number_ink(images[chosen], height, rng), height, rng)
         expected = "".join(str(int(labels[i])) for i in chosen)
         yield expected, phone_photo(ink, height, rng), clean_scan(ink, rng)
+
+
+def make_side_lit_numbers(count, seed):
+    """Yields (expected text, side-lit photo, clean scan) of numbers of 3-4 MNIST test digits,
+    reproducibly: the same ink photographed under a lamp to one side, and scanned."""
+    images, labels = load_split(common.REPO / "data" / "mnist" / TEST_IMAGES,
+                                common.REPO / "data" / "mnist" / TEST_LABELS)
+    rng = np.random.default_rng(seed + 1_000_003)  # not the digits of make_pictures
+    for _ in range(count):
+        chosen = rng.choice(len(images), int(rng.integers(3, 5)), replace=False)
+        height = rng.uniform(60, 240)
+        ink = with_margins(number_ink(images[chosen], height, rng), height, rng)
+        expected = "".join(str(int(labels[i])) for i in chosen)
+        yield expected, side_lit_photo(ink, height, rng), clean_scan(ink, rng)
 
 
 # ----------------------------------------------------------------------------- the old method
@@ -160,6 +199,8 @@ def write_failures(path, failures, side=160, columns=6):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000, help="pictures per set")
+    parser.add_argument("--side-lit", type=int, default=400, metavar="N",
+                        help="numbers of 3-4 digits photographed lit from one side (and scanned)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", help="a .tflite model instead of the bundled one")
     parser.add_argument("--save", type=int, default=0, metavar="N", help="also write N photos to bench/out/photos/")
@@ -174,34 +215,40 @@ def main():
         "old (global Otsu)": lambda picture: recognizer.recognise_mask(otsu_mask(picture)),
         "new (image_to_mask)": recognizer.recognise_picture,
     }
-    sets = ("phone photos", "clean scans")
+    sets = ("phone photos", "clean scans", "side-lit numbers", "their scans")
     failures = {(set_name, method): [] for set_name in sets for method in methods}
     seconds = dict.fromkeys(failures, 0.0)
     numbers = 0
     folder = common.OUT / "photos"
-    for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed)):
-        numbers += len(expected) > 1
-        if index < arguments.save:
-            folder.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-photo.jpg"), renderings[0])
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-scan.png"), renderings[1])
-        for set_name, picture in zip(sets, renderings, strict=True):
+    pictures = [(index, expected, zip(sets[:2], renderings, strict=True))
+                for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed))]
+    pictures += [(index, expected, zip(sets[2:], renderings, strict=True))
+                 for index, (expected, *renderings) in enumerate(make_side_lit_numbers(arguments.side_lit,
+                                                                                       arguments.seed))]
+    for index, expected, renderings in pictures:
+        for set_name, picture in renderings:
+            numbers += len(expected) > 1 and set_name == sets[0]
+            if index < arguments.save:
+                folder.mkdir(parents=True, exist_ok=True)
+                extension = "jpg" if picture.ndim == 3 else "png"
+                cv2.imwrite(str(folder / f"{index:03d}-{expected}-{set_name.replace(' ', '-')}.{extension}"), picture)
             for method, read in methods.items():
                 started = time.perf_counter()
                 text = read(picture).text
                 seconds[set_name, method] += time.perf_counter() - started
                 if text != expected:
                     failures[set_name, method].append((picture, expected, text))
-    print(f"{arguments.count} pictures per set ({numbers} numbers of 2-4 digits), MNIST test digits, "
-          f"seed {arguments.seed}")
+    print(f"{arguments.count} pictures per set ({numbers} numbers of 2-4 digits), and {arguments.side_lit} "
+          f"numbers of 3-4 digits lit from one side; MNIST test digits, seed {arguments.seed}")
     for (set_name, method), wrong in failures.items():
-        right = 1 - len(wrong) / arguments.count
-        print(f"{set_name:13s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
-              f"{1000 * seconds[set_name, method] / arguments.count:.1f} ms per picture, recognition included)")
+        total = arguments.count if set_name in sets[:2] else arguments.side_lit
+        right = 1 - len(wrong) / max(1, total)
+        print(f"{set_name:16s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
+              f"{1000 * seconds[set_name, method] / max(1, total):.1f} ms per picture, recognition included)")
         if wrong and method.startswith("new"):
-            path = common.OUT / f"photo_errors_{set_name.split()[-1]}.png"
+            path = common.OUT / f"photo_errors_{set_name.replace(' ', '_').replace('-', '_')}.png"
             write_failures(path, wrong[:60])
-            print(f"{'':13s} failures drawn in {path}")
+            print(f"{'':16s} failures drawn in {path}")
     recognizer.close()
 
 
