@@ -16,6 +16,7 @@ before issue 13 ("old") and of preprocess.image_to_mask ("new"), on both sets.
 """
 
 import argparse
+import itertools
 import time
 
 import common
@@ -105,7 +106,10 @@ def side_lit_photo(ink, height, rng):
     a hand or the phone falls over a part of it."""
     rows, columns = ink.shape
     paper = rng.uniform(0.85, 0.97) * (1.0 + rng.uniform(-0.05, 0.05, 3))  # reflectance, BGR
-    pen = np.full(3, rng.uniform(0.05, 0.18)) if rng.random() < 0.6 else np.array([0.45, 0.2, 0.1]) * rng.uniform(0.5, 1.0)
+    if rng.random() < 0.6:
+        pen = np.full(3, rng.uniform(0.05, 0.18))  # black or pencil-grey
+    else:
+        pen = np.array([0.45, 0.2, 0.1]) * rng.uniform(0.5, 1.0)  # blue ballpoint
     reflectance = paper * (1.0 - ink[..., None]) + pen * ink[..., None]
     y, x = np.mgrid[-1.0 : 1.0 : rows * 1j, -1.0 : 1.0 : columns * 1j].astype(np.float32)
     angle = rng.choice([0.0, np.pi]) + rng.uniform(-0.5, 0.5)  # the lamp to the left or the right
@@ -220,11 +224,11 @@ def main():
     seconds = dict.fromkeys(failures, 0.0)
     numbers = 0
     folder = common.OUT / "photos"
-    pictures = [(index, expected, zip(sets[:2], renderings, strict=True))
-                for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed))]
-    pictures += [(index, expected, zip(sets[2:], renderings, strict=True))
-                 for index, (expected, *renderings) in enumerate(make_side_lit_numbers(arguments.side_lit,
-                                                                                       arguments.seed))]
+    pictures = itertools.chain(  # (index, expected, [(set name, picture), ...]), made as they are read
+        ((index, expected, zip(sets[:2], renderings, strict=True))
+         for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed))),
+        ((index, expected, zip(sets[2:], renderings, strict=True))
+         for index, (expected, *renderings) in enumerate(make_side_lit_numbers(arguments.side_lit, arguments.seed))))
     for index, expected, renderings in pictures:
         for set_name, picture in renderings:
             numbers += len(expected) > 1 and set_name == sets[0]
@@ -242,6 +246,8 @@ def main():
           f"numbers of 3-4 digits lit from one side; MNIST test digits, seed {arguments.seed}")
     for (set_name, method), wrong in failures.items():
         total = arguments.count if set_name in sets[:2] else arguments.side_lit
+        if not total:
+            continue
         right = 1 - len(wrong) / max(1, total)
         print(f"{set_name:16s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
               f"{1000 * seconds[set_name, method] / max(1, total):.1f} ms per picture, recognition included)")

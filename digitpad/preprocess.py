@@ -89,6 +89,8 @@ class PictureSettings:
     blank_below: float = 0.3  # ... and a picture with no pixel this much darker has no ink.
     even_floor: float = 0.06  # Under even light (a scan, a screenshot) the two are lowered to these
     even_blank: float = 0.1  # plus the light's unevenness, so faint ink (grey 200 on white) is read
+    flat_range: int = 8  # a picture whose grey levels span fewer than this (after a 3x3 blur) is
+    # one flat shade: no ink (without it, black paper was taken for a page of ink, "too much ink")
     polarity_height: int = 128  # when the border cannot tell, the polarity is judged at this height ...
     polarity_window: float = 0.6  # ... against the median over a window this share of the height wide
     # (wider than strokes, so ink is a minority in it: on 150 pictures of each set of
@@ -115,6 +117,8 @@ def image_to_mask(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE
     """
     gray = _to_gray(image)
     view = _shrink(gray, settings.analysis_side)
+    if _is_flat(view, settings):  # all black, all white, all one grey: nothing stands out
+        return np.zeros(gray.shape, np.uint8)
     if not _ink_is_dark(view, settings):
         gray, view = 255 - gray, 255 - view
     small = _shrink(view, settings.paper_height * max(view.shape) / view.shape[0])
@@ -127,6 +131,17 @@ def image_to_mask(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE
     floor = min(settings.ink_floor, settings.even_floor + unevenness) * 255
     _, mask = cv2.threshold(darkness, max(otsu, floor), 1, cv2.THRESH_BINARY)
     return _drop_specks(mask, settings)
+
+
+def is_flat(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE_SETTINGS) -> bool:
+    """Whether a picture (H, W) or (H, W, 3|4) uint8 is one flat shade (pure black, pure white,
+    one grey, noise aside): no contrast between paper and ink, so image_to_mask finds no ink."""
+    return _is_flat(_shrink(_to_gray(image), settings.analysis_side), settings)
+
+
+def _is_flat(view, settings):
+    view = cv2.GaussianBlur(view, (3, 3), 0)  # (h, w) uint8, sensor noise smoothed
+    return int(view.max()) - int(view.min()) < settings.flat_range
 
 
 def _to_gray(image):
