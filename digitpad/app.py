@@ -21,7 +21,7 @@ from digitpad.layout import Layout
 from digitpad.model import ModelError
 from digitpad.model_choice import choose_model
 from digitpad.recognition import EMPTY, Recognizer, Result
-from digitpad.resources import asset_path, stroke_model_path
+from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
 from digitpad.storage import UserStore, default_user_dir
 from digitpad.stroke_reader import StrokeReader
@@ -243,7 +243,7 @@ class App:
         """Load the model (on a thread, so the window shows 'loading' meanwhile), chosen as
         model_choice.choose_model chooses (predict chooses so too)."""
         strokes = self._load_stroke_reader()
-        choice = choose_model(model_file, self.store.root)
+        choice = choose_model(model_file, self.store.root, model_path())
         if choice.model is not None:
             model = AdaptedModel(choice.model, self.settings.adaptation)
             self.recognizer = Recognizer(model, self.settings.recognition, strokes)

@@ -27,12 +27,13 @@ def user_model_path(user_dir: pathlib.Path) -> pathlib.Path:
     return pathlib.Path(user_dir) / "model" / "digitpad.tflite"
 
 
-def choose_model(model_file: pathlib.Path | None, user_dir: pathlib.Path | None) -> ModelChoice:
+def choose_model(model_file: pathlib.Path | None, user_dir: pathlib.Path | None,
+                 bundled: pathlib.Path | None = None) -> ModelChoice:
     """Load the image model to read with (see the module's doc): model_file (--model, None when
     not given), else the fine-tuned model in user_dir (None: none is looked for), else the
-    bundled one."""
+    bundled one (None: the one resources.model_path finds)."""
     user_model = user_model_path(user_dir) if user_dir is not None else None
-    bundled = model_path()
+    bundled = model_path() if bundled is None else pathlib.Path(bundled)
     if model_file:
         wanted = pathlib.Path(model_file)
     else:
