@@ -96,7 +96,6 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
     chosen as the window chooses it, from the user's folder, with or without `adapt`."""
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
-    from digitpad.storage import default_user_dir
 
     recognizer = None  # loaded at the first readable picture: refusing a file needs no model
     status = 0
@@ -112,6 +111,8 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
             continue
         if recognizer is None:
             try:
+                from digitpad.storage import default_user_dir  # (loads OpenCV: not for a refused file)
+
                 recognizer = load_recognizer(model_file, default_user_dir(), adapt=adapt, strict=False)
             except ModelError as error:
                 print(f"digitpad: {error}", file=sys.stderr)
