@@ -180,7 +180,7 @@ def _read_sample(path: pathlib.Path) -> np.ndarray | None:
     """A taught sample's (28, 28) uint8 pixels, or None when path is not one: read as predict
     reads pictures (digitpad.pictures: the file's size, header and chunks checked before it is
     decoded, so a damaged file costs no more than its size), and a picture whose header gives
-    another size than 28x28 is not decoded at all."""
+    more pixels than 28x28 is not decoded at all."""
     if path.suffix.lower() != ".png" or not path.is_file():
         return None
     try:
