@@ -28,7 +28,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
     predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
     predict.add_argument("--no-adapt", action="store_true",
-                         help="read with the model alone, not with what you taught in the window")
+                         help="read without what you taught in the window (the model is chosen as the window "
+                              "chooses it)")
     # SUPPRESS: without --model here, the value given before `predict` is kept
     predict.add_argument("--model", type=pathlib.Path, default=argparse.SUPPRESS, help=model_help)
     return parser

@@ -236,10 +236,8 @@ def test_a_flat_picture_is_named_so(pictures, shade):
     assert record["text"] == "" and record["doubt"].startswith("no contrast between paper and ink")
 
 
-def test_a_blank_page_with_some_contrast_is_just_empty(pictures):
-    completed = run("predict", str(pictures / "seven-light.png"), "--json")
-    assert json.loads(completed.stdout)["doubt"] == ""  # (a read picture has no flat doubt)
-    page = np.tile(np.linspace(180, 240, 200, dtype=np.uint8), (120, 1))  # a gradient, no ink
+def test_a_blank_page_that_is_not_flat_is_just_empty(pictures):
+    page = np.tile(np.linspace(180, 240, 200, dtype=np.uint8), (120, 1))  # paper in a gradient of light, no ink
     cv2.imwrite(str(pictures / "page.png"), page)
     assert run("predict", str(pictures / "page.png")).stdout.strip() == f"{pictures / 'page.png'}: no digits found"
 
