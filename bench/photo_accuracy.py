@@ -11,11 +11,17 @@ stroke weight). Each is rendered twice:
   camera blur, sensor noise, JPEG compression;
 - a clean scan: dark ink on white, a little blur, PNG ("USPS-style").
 
+A second set (issue 22, --side-lit N) holds numbers of 3-4 digits, each rendered twice too: a
+photo under a lamp to one side (the paper's light from about 230 on the lamp's side to about 70
+on the far side, the soft shadow of a hand or the phone over part of it, blur, noise, JPEG), and
+a clean scan of the same ink. Bar: the photos read exactly within 2 points of their scans.
+
 Printed: accuracy (whole picture read exactly) of the global Otsu threshold digitpad used
-before issue 13 ("old") and of preprocess.image_to_mask ("new"), on both sets.
+before issue 13 ("old") and of preprocess.image_to_mask ("new"), on all four sets.
 """
 
 import argparse
+import itertools
 import time
 
 import common
@@ -68,15 +74,33 @@ def with_margins(ink, height, rng):
 
 
 # ----------------------------------------------------------------------------- cameras
+def written(ink, paper, rng, black_share, black):
+    """Ink coverage (H, W) float32 on paper of reflectance `paper` (3,) BGR -> reflectance (H, W, 3):
+    a black or pencil-grey pen (reflectance in the range `black`) black_share of the time, else a
+    blue ballpoint."""
+    if rng.random() < black_share:
+        pen = np.full(3, rng.uniform(*black))  # black or pencil-grey
+    else:
+        pen = np.array([0.45, 0.2, 0.1]) * rng.uniform(0.5, 1.0)  # blue ballpoint
+    return paper * (1.0 - ink[..., None]) + pen * ink[..., None]
+
+
+def camera(photo, height, rng, blur, noise, quality):
+    """Light reaching the sensor (H, W, 3) float32 -> the photo, (H, W, 3) uint8 BGR: blurred
+    (focus, shake; sigma in the range `blur`, for a digit `height` pixels tall), sensor noise (its
+    sigma in `noise`), then JPEG-compressed at a quality in `quality` and decoded."""
+    photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(*blur) * max(1.0, height / 150))
+    photo += rng.normal(0.0, rng.uniform(*noise), photo.shape).astype(np.float32)
+    ok, encoded = cv2.imencode(".jpg", np.clip(photo, 0, 255).astype(np.uint8),
+                               [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(*quality))])
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
 def phone_photo(ink, height, rng):
     """Ink coverage (H, W) float32 -> a phone photo of it, (H, W, 3) uint8 BGR, JPEG-decoded."""
     rows, columns = ink.shape
     paper = rng.uniform(0.72, 0.95) * (1.0 + rng.uniform(-0.08, 0.08, 3))  # reflectance, BGR
-    if rng.random() < 0.5:
-        pen = np.full(3, rng.uniform(0.06, 0.2))  # black or pencil-grey
-    else:
-        pen = np.array([0.45, 0.2, 0.1]) * rng.uniform(0.5, 1.0)  # blue ballpoint
-    reflectance = paper * (1.0 - ink[..., None]) + pen * ink[..., None]
+    reflectance = written(ink, paper, rng, black_share=0.5, black=(0.06, 0.2))
     y, x = np.mgrid[-1.0 : 1.0 : rows * 1j, -1.0 : 1.0 : columns * 1j].astype(np.float32)
     angle = rng.uniform(0, 2 * np.pi)
     along = (np.cos(angle) * x + np.sin(angle) * y + np.sqrt(2)) / (2 * np.sqrt(2))  # 0..1 across the sheet
@@ -91,11 +115,27 @@ def phone_photo(ink, height, rng):
     tilt = cv2.getRotationMatrix2D((columns / 2, rows / 2), rng.uniform(-4, 4), 1.0)
     photo = cv2.warpAffine(photo.astype(np.float32), tilt, (columns, rows), flags=cv2.INTER_LINEAR,
                            borderMode=cv2.BORDER_REPLICATE)
-    photo = cv2.GaussianBlur(photo, (0, 0), rng.uniform(0.4, 1.2) * max(1.0, height / 150))  # focus, shake
-    photo += rng.normal(0.0, rng.uniform(2.0, 7.0), photo.shape).astype(np.float32)  # sensor noise
-    ok, encoded = cv2.imencode(".jpg", np.clip(photo, 0, 255).astype(np.uint8),
-                               [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(55, 91))])
-    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+    return camera(photo, height, rng, blur=(0.4, 1.2), noise=(2.0, 7.0), quality=(55, 91))
+
+
+def side_lit_photo(ink, height, rng):
+    """Ink coverage (H, W) float32 -> a photo of it under a lamp to one side, (H, W, 3) uint8
+    BGR, JPEG-decoded: the paper's brightness runs from about 70 on the far side to about 230
+    on the lamp's (a steep gradient, mostly along the line of digits), and the soft shadow of
+    a hand or the phone falls over a part of it."""
+    rows, columns = ink.shape
+    paper = rng.uniform(0.85, 0.97) * (1.0 + rng.uniform(-0.05, 0.05, 3))  # reflectance, BGR
+    reflectance = written(ink, paper, rng, black_share=0.6, black=(0.05, 0.18))
+    y, x = np.mgrid[-1.0 : 1.0 : rows * 1j, -1.0 : 1.0 : columns * 1j].astype(np.float32)
+    angle = rng.choice([0.0, np.pi]) + rng.uniform(-0.5, 0.5)  # the lamp to the left or the right
+    along = np.clip((np.cos(angle) * x + np.sin(angle) * y + 1.0) / 2.0, 0.0, 1.0)  # 0 lamp .. 1 far side
+    bright, dim = rng.uniform(225, 240), rng.uniform(65, 80)
+    light = (bright - (bright - dim) * along ** rng.uniform(0.7, 1.4)) / 255.0  # paper 230 .. 70
+    angle = rng.uniform(0, 2 * np.pi)  # the shadow: a soft edge across the sheet, darkening one side of it
+    side = np.cos(angle) * x + np.sin(angle) * y - rng.uniform(0.0, 0.8)
+    light *= 1.0 - rng.uniform(0.25, 0.45) / (1.0 + np.exp(-side / rng.uniform(0.05, 0.2)))
+    photo = reflectance * (light * 255.0 / paper.mean())[..., None]
+    return camera(photo.astype(np.float32), height, rng, blur=(0.4, 1.0), noise=(2.0, 5.0), quality=(60, 91))
 
 
 def clean_scan(ink, rng):
@@ -116,6 +156,20 @@ def make_pictures(count, seed, number_share=0.3):
         ink = with_margins(number_ink(images[chosen], height, rng), height, rng)
         expected = "".join(str(int(labels[i])) for i in chosen)
         yield expected, phone_photo(ink, height, rng), clean_scan(ink, rng)
+
+
+def make_side_lit_numbers(count, seed):
+    """Yields (expected text, side-lit photo, clean scan) of numbers of 3-4 MNIST test digits,
+    reproducibly: the same ink photographed under a lamp to one side, and scanned."""
+    images, labels = load_split(common.REPO / "data" / "mnist" / TEST_IMAGES,
+                                common.REPO / "data" / "mnist" / TEST_LABELS)
+    rng = np.random.default_rng(seed + 1_000_003)  # not the digits of make_pictures
+    for _ in range(count):
+        chosen = rng.choice(len(images), int(rng.integers(3, 5)), replace=False)
+        height = rng.uniform(60, 240)
+        ink = with_margins(number_ink(images[chosen], height, rng), height, rng)
+        expected = "".join(str(int(labels[i])) for i in chosen)
+        yield expected, side_lit_photo(ink, height, rng), clean_scan(ink, rng)
 
 
 # ----------------------------------------------------------------------------- the old method
@@ -160,6 +214,8 @@ def write_failures(path, failures, side=160, columns=6):
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--count", type=int, default=1000, help="pictures per set")
+    parser.add_argument("--side-lit", type=int, default=400, metavar="N",
+                        help="numbers of 3-4 digits photographed lit from one side (and scanned)")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--model", help="a .tflite model instead of the bundled one")
     parser.add_argument("--save", type=int, default=0, metavar="N", help="also write N photos to bench/out/photos/")
@@ -174,34 +230,42 @@ def main():
         "old (global Otsu)": lambda picture: recognizer.recognise_mask(otsu_mask(picture)),
         "new (image_to_mask)": recognizer.recognise_picture,
     }
-    sets = ("phone photos", "clean scans")
+    sets = ("phone photos", "clean scans", "side-lit numbers", "their scans")
     failures = {(set_name, method): [] for set_name in sets for method in methods}
     seconds = dict.fromkeys(failures, 0.0)
     numbers = 0
     folder = common.OUT / "photos"
-    for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed)):
-        numbers += len(expected) > 1
-        if index < arguments.save:
-            folder.mkdir(parents=True, exist_ok=True)
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-photo.jpg"), renderings[0])
-            cv2.imwrite(str(folder / f"{index:03d}-{expected}-scan.png"), renderings[1])
-        for set_name, picture in zip(sets, renderings, strict=True):
+    pictures = itertools.chain(  # (index, expected, [(set name, picture), ...]), made as they are read
+        ((index, expected, zip(sets[:2], renderings, strict=True))
+         for index, (expected, *renderings) in enumerate(make_pictures(arguments.count, arguments.seed))),
+        ((index, expected, zip(sets[2:], renderings, strict=True))
+         for index, (expected, *renderings) in enumerate(make_side_lit_numbers(arguments.side_lit, arguments.seed))))
+    for index, expected, renderings in pictures:
+        for set_name, picture in renderings:
+            numbers += len(expected) > 1 and set_name == sets[0]
+            if index < arguments.save:
+                folder.mkdir(parents=True, exist_ok=True)
+                extension = "jpg" if picture.ndim == 3 else "png"
+                cv2.imwrite(str(folder / f"{index:03d}-{expected}-{set_name.replace(' ', '-')}.{extension}"), picture)
             for method, read in methods.items():
                 started = time.perf_counter()
                 text = read(picture).text
                 seconds[set_name, method] += time.perf_counter() - started
                 if text != expected:
                     failures[set_name, method].append((picture, expected, text))
-    print(f"{arguments.count} pictures per set ({numbers} numbers of 2-4 digits), MNIST test digits, "
-          f"seed {arguments.seed}")
+    print(f"{arguments.count} pictures per set ({numbers} numbers of 2-4 digits), and {arguments.side_lit} "
+          f"numbers of 3-4 digits lit from one side; MNIST test digits, seed {arguments.seed}")
     for (set_name, method), wrong in failures.items():
-        right = 1 - len(wrong) / arguments.count
-        print(f"{set_name:13s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
-              f"{1000 * seconds[set_name, method] / arguments.count:.1f} ms per picture, recognition included)")
+        total = arguments.count if set_name in sets[:2] else arguments.side_lit
+        if not total:
+            continue
+        right = 1 - len(wrong) / max(1, total)
+        print(f"{set_name:16s} {method:20s} {right:7.2%} read exactly ({len(wrong)} wrong; "
+              f"{1000 * seconds[set_name, method] / max(1, total):.1f} ms per picture, recognition included)")
         if wrong and method.startswith("new"):
-            path = common.OUT / f"photo_errors_{set_name.split()[-1]}.png"
+            path = common.OUT / f"photo_errors_{set_name.replace(' ', '_').replace('-', '_')}.png"
             write_failures(path, wrong[:60])
-            print(f"{'':13s} failures drawn in {path}")
+            print(f"{'':16s} failures drawn in {path}")
     recognizer.close()
 
 

@@ -18,7 +18,8 @@ from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.correction import Corrections
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
-from digitpad.model import DigitModel, ModelError
+from digitpad.model import ModelError
+from digitpad.model_choice import choose_model
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
@@ -264,37 +265,15 @@ class App:
 
     # ------------------------------------------------------------------ recognition
     def _load_model(self, model_file) -> None:
-        """Load the model (on a thread, so the window shows 'loading' meanwhile).
-
-        The --model file if given, else the user's fine-tuned model if there is one; if that
-        one cannot be loaded (the message names it), the bundled model. Only when the bundled
-        model fails too is digitpad's installation at fault.
-        """
-        user_model = self.store.root / "model" / "digitpad.tflite"
-        bundled = model_path()
-        if model_file:
-            wanted = pathlib.Path(model_file)
-        else:
-            wanted = user_model if user_model.is_file() else None
-        candidates = ([wanted] if wanted is not None and wanted != bundled else []) + [bundled]
-        errors = []
+        """Load the model (on a thread, so the window shows 'loading' meanwhile), chosen as
+        model_choice.choose_model chooses (predict chooses so too)."""
         strokes = self._load_stroke_reader()
-        for candidate in candidates:
-            try:
-                model = AdaptedModel(DigitModel(candidate), self.settings.adaptation)
-                self.recognizer = Recognizer(model, self.settings.recognition, strokes)
-                break
-            except ModelError as error:
-                errors.append(str(error))
-        if self.recognizer is None:
-            reasons = errors[0] if len(errors) == 1 else f"{errors[0]}; the bundled model: {errors[1]}"
-            self._notice(f"{reasons}. Reinstall digitpad.", error=True)
-        elif errors and model_file:
-            self._notice(f"{errors[0]}; using the bundled model.", error=True)
-        elif errors:
-            self._notice(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
-        elif self.recognizer.model.path == user_model:
-            self._notice(f"Using your fine-tuned model: {user_model}")
+        choice = choose_model(model_file, self.store.root, model_path())
+        if choice.model is not None:
+            model = AdaptedModel(choice.model, self.settings.adaptation)
+            self.recognizer = Recognizer(model, self.settings.recognition, strokes)
+        if choice.notice:
+            self._notice(choice.notice, error=choice.is_error)
         if self.recognizer is not None and self.stroke_notice:
             self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
         if self.recognizer is not None:

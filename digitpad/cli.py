@@ -14,6 +14,7 @@ from digitpad.pictures import MAX_PIXELS
 os.environ.setdefault("OPENCV_IO_MAX_IMAGE_PIXELS", str(MAX_PIXELS))
 
 NO_DISPLAY_DRIVERS = ("offscreen", "dummy")  # SDL's video drivers that show nothing
+BROKEN_PIPE_STATUS = 128 + 13  # the status a shell reports for a process ended by SIGPIPE (13)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -27,38 +28,73 @@ def build_parser() -> argparse.ArgumentParser:
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
     predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
     predict.add_argument("--no-adapt", action="store_true",
-                         help="read with the model alone, not with what you taught in the window")
+                         help="read without what you taught in the window (the model is chosen as the window "
+                              "chooses it)")
     # SUPPRESS: without --model here, the value given before `predict` is kept
     predict.add_argument("--model", type=pathlib.Path, default=argparse.SUPPRESS, help=model_help)
     return parser
 
 
-def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strokes: bool = False):
-    """The Recognizer of `model_file` (None: the bundled model). With user_dir, it reads with
+def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strokes: bool = False,
+                    adapt: bool = True, strict: bool = True):
+    """The Recognizer of the image model chosen as the window chooses it (model_choice:
+    model_file, else with user_dir the user's fine-tuned model there, else the bundled one),
+    its notice printed to stderr as the window shows it. With user_dir and adapt, it reads with
     what the user taught in the window (the samples in that folder), as the window does; with
     with_strokes, drawings also with the bundled stroke model, as the window does (pictures
-    have no strokes). ModelError when a model cannot be loaded."""
+    have no strokes). ModelError when no model can be loaded, and with `strict` when model_file
+    cannot be (the self-test checks the model it is given); without, the bundled model takes
+    its place and the notice says so, as in the window."""
     from digitpad.adaptation import AdaptedModel, learn_taught_samples
-    from digitpad.model import DigitModel
+    from digitpad.model import ModelError
+    from digitpad.model_choice import FALLBACK, choose_model
     from digitpad.recognition import Recognizer
-    from digitpad.resources import model_path, stroke_model_path
+    from digitpad.resources import stroke_model_path
     from digitpad.stroke_reader import StrokeReader
 
-    model = DigitModel(model_file or model_path())
+    choice = choose_model(model_file, user_dir)
+    if choice.model is None or (strict and choice.wanted_skipped):
+        raise ModelError(choice.notice.removesuffix(FALLBACK))
+    if choice.notice:
+        print(f"digitpad: {choice.notice}", file=sys.stderr, flush=True)
     strokes = StrokeReader(stroke_model_path()) if with_strokes else None
-    if user_dir is None:
-        return Recognizer(model, strokes=strokes)
+    if user_dir is None or not adapt:
+        return Recognizer(choice.model, strokes=strokes)
     from digitpad.storage import UserStore
 
-    adapted = AdaptedModel(model)
+    adapted = AdaptedModel(choice.model)
     note = learn_taught_samples(adapted, UserStore(user_dir).read_samples())
     if note:
         print(f"digitpad: {note}", file=sys.stderr, flush=True)
     return Recognizer(adapted, strokes=strokes)
 
 
+def describe(path, picture, recognizer) -> tuple[str, dict]:
+    """Read a picture (H, W[, C]) uint8: (the line predict prints, its JSON record). More
+    digits than the recogniser reads are counted ("found"); a picture of one flat shade is
+    named as such."""
+    from digitpad import preprocess
+
+    result = recognizer.recognise_picture(picture)
+    record = {"file": str(path), **result.to_json(), "found": len(result.digits)}
+    limit = recognizer.settings.max_digits
+    if result.scribble and len(result.digits) == limit:  # more pieces than that: count them (rare)
+        found = len(preprocess.split_digits(preprocess.image_to_mask(picture), recognizer.settings.preprocess))
+        if found > limit:
+            record["found"] = found
+            record["doubt"] = f"too many digits: {found} found, the first {limit} read"
+    if not result.digits:
+        reason = "no contrast between paper and ink: the picture is one flat shade" \
+            if preprocess.is_flat(picture) else ""
+        record["doubt"] = reason
+        return f"{path}: no digits found" + (f" ({reason})" if reason else ""), record
+    verdict = "" if result.sure else f" (not sure: {record['doubt']})"
+    return f"{path}: {result.text} {result.confidence:.1%}{verdict}", record
+
+
 def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
-    """Read each picture; with `adapt`, with what the user taught in the window."""
+    """Read each picture; with `adapt`, with what the user taught in the window. The model is
+    chosen as the window chooses it, from the user's folder, with or without `adapt`."""
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
 
@@ -76,23 +112,34 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
             continue
         if recognizer is None:
             try:
-                from digitpad.storage import default_user_dir
+                from digitpad.storage import default_user_dir  # (loads OpenCV: not for a refused file)
 
-                recognizer = load_recognizer(model_file, default_user_dir() if adapt else None)
+                recognizer = load_recognizer(model_file, default_user_dir(), adapt=adapt, strict=False)
             except ModelError as error:
                 print(f"digitpad: {error}", file=sys.stderr)
                 return 2
-        result = recognizer.recognise_picture(picture)
-        if as_json:
-            print(json.dumps({"file": str(path), **result.to_json()}), flush=True)
-        elif not result.digits:
-            print(f"{path}: no digits found", flush=True)
-        else:
-            verdict = "" if result.sure else f" (not sure: {result.doubt})"
-            print(f"{path}: {result.text} {result.confidence:.1%}{verdict}", flush=True)
+            if model_file and recognizer.model.path != pathlib.Path(model_file):
+                status = 2  # the --model file was refused: the bundled model reads, as in the window
+        text, record = describe(path, picture, recognizer)
+        print(json.dumps(record) if as_json else text, flush=True)
     if recognizer is not None:
         recognizer.close()
     return status
+
+
+def quietly_through_a_closed_pipe(command) -> int:
+    """command()'s exit status; when the reader of its output goes away (`predict ... | head -1`),
+    it stops there without a word, as Unix tools do, with the status of a process ended by
+    SIGPIPE (141)."""
+    try:
+        return command()
+    except BrokenPipeError:
+        try:  # Python flushes stdout once more at exit: into nothing, rather than a second error
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+        except (OSError, ValueError):
+            pass
+        return BROKEN_PIPE_STATUS
 
 
 def display_problem(user_video_driver: str | None) -> str | None:
@@ -121,7 +168,8 @@ def main(argv=None) -> int:
     user_video_driver = os.environ.get("SDL_VIDEODRIVER")  # as the user set it, before anything else
     arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
-        return predict(arguments.files, arguments.json, arguments.model, adapt=not arguments.no_adapt)
+        return quietly_through_a_closed_pipe(
+            lambda: predict(arguments.files, arguments.json, arguments.model, adapt=not arguments.no_adapt))
     if arguments.self_test:
         from digitpad.selftest import run_self_test
 

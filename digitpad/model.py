@@ -40,6 +40,10 @@ def load_interpreter(path: pathlib.Path, what: str = "model file"):
     """A ready LiteRT interpreter (one thread) of the model file at path; ModelError saying
     what is wrong when the file is missing, damaged or LiteRT is not installed."""
     if not path.is_file():
+        if path.is_dir():
+            raise ModelError(f"{what} {path} is a folder, not a file")
+        if path.exists():
+            raise ModelError(f"{what} {path} is not a regular file (a device, a pipe or a socket)")
         raise ModelError(f"{what} not found: {path}")
     try:
         from ai_edge_litert.interpreter import Interpreter

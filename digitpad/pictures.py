@@ -26,9 +26,15 @@ class PictureError(ValueError):
     """A picture file that cannot be read; the message names the file and says why."""
 
 
-def read_picture(path: pathlib.Path, max_pixels: int | None = None) -> np.ndarray:
+class DamagedFile(ValueError):
+    """A picture whose structure past its header is broken; the message says it all."""
+
+
+def read_picture(path: pathlib.Path, max_pixels: int | None = None, grey: bool = False) -> np.ndarray:
     """(H, W) or (H, W, C) uint8 pixels of a picture file, JPEGs turned as their EXIF
-    orientation says; PictureError, naming the file, for anything else."""
+    orientation says, always (H, W) with `grey`; PictureError, naming the file, for anything
+    else. The file's size, its header and (PNG) its chunks are checked before decoding, and
+    the size the header gives against max_pixels (None: MAX_PIXELS)."""
     max_pixels = MAX_PIXELS if max_pixels is None else max_pixels
     path = pathlib.Path(path)
     try:
@@ -57,7 +63,7 @@ def read_picture(path: pathlib.Path, max_pixels: int | None = None) -> np.ndarra
 
     # JPEG: straight to grey (all recognition needs), turned upright by its EXIF orientation,
     # which only IMREAD_UNCHANGED ignores; the others keep their alpha channel (transparent = paper)
-    flags = cv2.IMREAD_GRAYSCALE if kind == "JPEG" else cv2.IMREAD_UNCHANGED
+    flags = cv2.IMREAD_GRAYSCALE if kind == "JPEG" or grey else cv2.IMREAD_UNCHANGED
     try:
         with quiet_native_stderr():  # libpng and OpenCV print their own warnings on damaged files
             image = cv2.imdecode(np.frombuffer(data, np.uint8), flags)
@@ -87,6 +93,8 @@ def picture_size(data: bytes) -> tuple[str, int, int]:
                 width, height = reader(data)
             except (struct.error, IndexError) as error:
                 raise ValueError(f"damaged {kind} header (truncated)") from error
+            except DamagedFile:
+                raise
             except ValueError as error:
                 raise ValueError(f"damaged {kind} header ({error})") from error
             if width <= 0 or height <= 0:
@@ -97,9 +105,39 @@ def picture_size(data: bytes) -> tuple[str, int, int]:
     raise ValueError(f"not a picture digitpad can read ({READABLE})")
 
 
+PNG_MAX_LENGTH = 2**31 - 1  # the largest chunk length the PNG specification allows
+_PNG_CHUNK_TYPE = re.compile(rb"[A-Za-z]{4}")
+
+
 def _png_size(data):
+    """IHDR's size, once every chunk is checked to lie within the file: OpenCV's PNG reader
+    allocates whatever length a chunk declares before reading it, so 141 bytes saying 2 GB
+    would cost 2 GB (issue 22). The chunks are walked to IEND: each one's length, type, data
+    and CRC must fit in what is left of the file; DamagedFile when they do not."""
     if data[12:16] != b"IHDR":  # the first chunk must be the header
         raise ValueError("no IHDR chunk")
+    (length,) = struct.unpack(">I", data[8:12])
+    if length != 13:
+        raise ValueError(f"IHDR chunk of {length} bytes, not 13")
+    position = 8
+    while True:
+        if position + 12 > len(data):
+            raise DamagedFile(f"truncated PNG file (it ends at byte {len(data)}, before its IEND chunk)")
+        (length,) = struct.unpack(">I", data[position : position + 4])
+        kind = data[position + 4 : position + 8]
+        if not _PNG_CHUNK_TYPE.fullmatch(kind):
+            raise DamagedFile(f"damaged PNG file (the chunk at byte {position} has no valid type)")
+        name = kind.decode("ascii")
+        if length > PNG_MAX_LENGTH:
+            raise DamagedFile(f"damaged PNG file (chunk {name} at byte {position} claims {length} bytes, "
+                              "over the PNG limit)")
+        left = len(data) - position - 8  # bytes after the chunk's type: its data and CRC
+        if length + 4 > left:
+            raise DamagedFile(f"damaged or truncated PNG file (chunk {name} at byte {position} claims {length} "
+                              f"bytes, only {max(left, 0)} follow)")
+        if kind == b"IEND":
+            break
+        position += 12 + length
     return struct.unpack(">II", data[16:24])
 
 

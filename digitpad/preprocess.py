@@ -89,6 +89,14 @@ class PictureSettings:
     blank_below: float = 0.3  # ... and a picture with no pixel this much darker has no ink.
     even_floor: float = 0.06  # Under even light (a scan, a screenshot) the two are lowered to these
     even_blank: float = 0.1  # plus the light's unevenness, so faint ink (grey 200 on white) is read
+    flat_range: int = 8  # a picture whose grey levels span fewer than this (after a 3x3 blur) is
+    # one flat shade: no ink (without it, black paper was taken for a page of ink, "too much ink")
+    polarity_height: int = 128  # when the border cannot tell, the polarity is judged at this height ...
+    polarity_window: float = 0.6  # ... against the median over a window this share of the height wide
+    # (wider than strokes, so ink is a minority in it: on 150 pictures of each set of
+    # bench/photo_accuracy.py and the inverses of the first two, 0.35 and 0.6 told all apart, 0.6
+    # by the widest margin, and 0.9 all but 2)
+    polarity_noise: float = 0.1  # ... counting only what differs from it by more than this (log ratio)
     speck_share: float = 0.0002  # pieces smaller than this share of the picture are dropped ...
     edge_piece: float = 0.1  # ... and pieces at the picture's edge smaller than this share of the largest
 
@@ -109,7 +117,9 @@ def image_to_mask(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE
     """
     gray = _to_gray(image)
     view = _shrink(gray, settings.analysis_side)
-    if not _ink_is_dark(view):
+    if _is_flat(view, settings):  # all black, all white, all one grey: nothing stands out
+        return np.zeros(gray.shape, np.uint8)
+    if not _ink_is_dark(view, settings):
         gray, view = 255 - gray, 255 - view
     small = _shrink(view, settings.paper_height * max(view.shape) / view.shape[0])
     paper, unevenness = _paper_brightness(gray, small, settings.paper_kernel)
@@ -121,6 +131,17 @@ def image_to_mask(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE
     floor = min(settings.ink_floor, settings.even_floor + unevenness) * 255
     _, mask = cv2.threshold(darkness, max(otsu, floor), 1, cv2.THRESH_BINARY)
     return _drop_specks(mask, settings)
+
+
+def is_flat(image: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE_SETTINGS) -> bool:
+    """Whether a picture (H, W) or (H, W, 3|4) uint8 is one flat shade (pure black, pure white,
+    one grey, noise aside): no contrast between paper and ink, so image_to_mask finds no ink."""
+    return _is_flat(_shrink(_to_gray(image), settings.analysis_side), settings)
+
+
+def _is_flat(view, settings):
+    view = cv2.GaussianBlur(view, (3, 3), 0)  # (h, w) uint8, sensor noise smoothed
+    return int(view.max()) - int(view.min()) < settings.flat_range
 
 
 def _to_gray(image):
@@ -151,11 +172,13 @@ def _shrink(gray, side):
     return cv2.resize(gray, size, interpolation=cv2.INTER_AREA)
 
 
-def _ink_is_dark(view):
+def _ink_is_dark(view, settings: PictureSettings = DEFAULT_PICTURE_SETTINGS):
     """Whether a picture (H, W) uint8 has dark ink on light paper. Its border is paper: when the
-    border is clearly among the brightest or darkest pixels that settles it. A dim photo's
-    border can be grey (a vignette darkens it most); then the ink is the side further from the
-    picture's median, which is paper as long as ink covers less than half of it."""
+    border is clearly among the brightest or darkest pixels that settles it (a tight crop of a
+    bold digit, where ink may be most of the picture, is settled so). Otherwise -- a vignette
+    darkens a dim photo's border most; a lamp to one side lights the paper from 70 on one side to
+    230 on the other, so that the dim paper is darker than ink under the lamp -- the ink is what
+    stands out from the paper around it (local_contrast): darker, or lighter."""
     view = cv2.GaussianBlur(view, (3, 3), 0)
     low, high = float(view.min()), float(view.max())
     if high - low < 1:
@@ -164,8 +187,27 @@ def _ink_is_dark(view):
     place = (float(np.median(border)) - low) / (high - low)  # 0 darkest .. 1 brightest
     if place > 0.75 or place < 0.25:
         return place > 0.75
-    middle = float(np.median(view))
-    return middle - low > high - middle
+    darker, lighter = local_contrast(view, settings)
+    return darker >= lighter
+
+
+def local_contrast(view: np.ndarray, settings: PictureSettings = DEFAULT_PICTURE_SETTINGS) -> tuple[float, float]:
+    """(darker, lighter): how much of a picture (H, W) uint8 stands out darker, and how much
+    lighter, than the median around it (a window settings.polarity_window x the picture's
+    height): the mean of |log(pixel / median)| beyond settings.polarity_noise, over the pixels
+    below and above it. Ink is a minority wherever the window is, so the median is the paper's
+    brightness, and the median of a gradient over a window centred on a pixel is the pixel's own
+    paper: dark ink scores high on `darker` whatever the light, light ink on `lighter`. Ratios,
+    not differences: a stroke on paper at 70 is as dark, for its paper, as one on paper at 230."""
+    small = _shrink(view, settings.polarity_height * max(view.shape) / view.shape[0])
+    side = max(3, int(round(settings.polarity_window * small.shape[0])) | 1)  # odd
+    margin = side // 2 + 1
+    extended = cv2.copyMakeBorder(small, margin, margin, margin, margin, cv2.BORDER_REFLECT)
+    paper = cv2.medianBlur(extended, side)[margin:-margin, margin:-margin]
+    ratio = np.log((small.astype(np.float32) + 8.0) / (paper.astype(np.float32) + 8.0))  # +8: noise in the dark
+    darker = float(np.mean(np.maximum(0.0, -ratio - settings.polarity_noise)))
+    lighter = float(np.mean(np.maximum(0.0, ratio - settings.polarity_noise)))
+    return darker, lighter
 
 
 def _paper_brightness(gray, small, kernel_share):

@@ -2,6 +2,7 @@
 
 import concurrent.futures
 import dataclasses
+import math
 
 import cv2
 import numpy as np
@@ -31,7 +32,13 @@ TOO_MUCH_INK = "too much ink"  # max_ink_fraction
 SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
 STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
 TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
-LOW_CONFIDENCE = "low confidence ({confidence:.0%})"  # below `confident`
+LOW_CONFIDENCE = "low confidence ({percent}%)"  # below `confident`; the percentage is rounded down,
+# so a value just under 80 % never reads "80%" (low_confidence)
+
+
+def low_confidence(confidence: float) -> str:
+    """The LOW_CONFIDENCE doubt of a probability in [0, 1], its percentage rounded down."""
+    return LOW_CONFIDENCE.format(percent=math.floor(confidence * 100))
 
 
 @dataclasses.dataclass(frozen=True)
@@ -314,7 +321,7 @@ class Recognizer:
             best = int(row.argmax())
             confidence = float(row[best])
             if not doubt and confidence < self.settings.confident:
-                doubt = LOW_CONFIDENCE.format(confidence=confidence)
+                doubt = low_confidence(confidence)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt,
                                       tuple(strokes)))
         return Result(tuple(digits), bool(scribble), scribble)

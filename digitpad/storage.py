@@ -10,6 +10,10 @@ import secrets
 import cv2
 import numpy as np
 
+from digitpad.pictures import PictureError, read_picture
+
+SAMPLE_SIDE = 28  # a taught sample is a (28, 28) picture, the model's input
+
 
 def default_user_dir() -> pathlib.Path:
     """Platform-appropriate data folder (e.g. ~/.local/share/digitpad); DIGITPAD_HOME overrides it."""
@@ -161,13 +165,8 @@ def read_samples(folder: pathlib.Path) -> TaughtSamples:
         for path in sorted(entry.iterdir()):
             if path.name.startswith("."):
                 continue
-            image = None
-            if path.suffix.lower() == ".png" and path.is_file():
-                try:
-                    image = cv2.imdecode(np.fromfile(path, np.uint8), cv2.IMREAD_GRAYSCALE)
-                except (OSError, cv2.error):
-                    image = None
-            if image is None or image.shape != (28, 28):
+            image = _read_sample(path)
+            if image is None:
                 skipped.append(f"{entry.name}/{path.name}")
                 continue
             images.append(image)
@@ -176,6 +175,20 @@ def read_samples(folder: pathlib.Path) -> TaughtSamples:
     if not images:
         return TaughtSamples(np.zeros((0, 28, 28), np.uint8), np.zeros((0,), np.uint8), (), tuple(skipped))
     return TaughtSamples(np.stack(images), np.array(labels, np.uint8), tuple(paths), tuple(skipped))
+
+
+def _read_sample(path: pathlib.Path) -> np.ndarray | None:
+    """A taught sample's (28, 28) uint8 pixels, or None when path is not one: read as predict
+    reads pictures (digitpad.pictures: the file's size, header and chunks checked before it is
+    decoded, so a damaged file costs no more than its size), and a picture whose header gives
+    more pixels than 28x28 is not decoded at all."""
+    if path.suffix.lower() != ".png" or not path.is_file():
+        return None
+    try:
+        image = read_picture(path, max_pixels=SAMPLE_SIDE * SAMPLE_SIDE, grey=True)
+    except PictureError:
+        return None
+    return image if image.shape == (SAMPLE_SIDE, SAMPLE_SIDE) else None
 
 
 def load_samples(folder: pathlib.Path) -> tuple[np.ndarray, np.ndarray]:

@@ -86,7 +86,20 @@ def test_predict_truncated_png_prints_only_digitpads_error(pictures):
     (pictures / "cut.png").write_bytes(data[: len(data) // 2])
     completed = run("predict", str(pictures / "cut.png"))
     assert completed.returncode == 2
-    assert completed.stderr.strip().splitlines() == [f"digitpad: {pictures / 'cut.png'}: cannot decode this PNG "
+    assert completed.stderr.strip().splitlines() == [f"digitpad: {pictures / 'cut.png'}: damaged or truncated PNG "
+                                                     "file (chunk IDAT at byte 33 claims "
+                                                     f"{int.from_bytes(data[33:37], 'big')} bytes, only "
+                                                     f"{len(data) // 2 - 41} follow)"]
+
+
+def test_predict_png_with_damaged_pixels_prints_only_digitpads_error(pictures):
+    """Chunks in place, the compressed pixels inside garbled: libpng's own complaints stay silent."""
+    data = bytearray((pictures / "seven-light.png").read_bytes())
+    data[60:200] = bytes(140)
+    (pictures / "garbled.png").write_bytes(bytes(data))
+    completed = run("predict", str(pictures / "garbled.png"))
+    assert completed.returncode == 2
+    assert completed.stderr.strip().splitlines() == [f"digitpad: {pictures / 'garbled.png'}: cannot decode this PNG "
                                                      "picture (damaged, truncated, or a kind of PNG this build "
                                                      "cannot read)"]
 
@@ -197,3 +210,93 @@ def run_with_env(extra, *args):
     environment = {**os.environ, "PYTHONPATH": str(REPO), **extra}
     return subprocess.run([sys.executable, "-m", "digitpad", *args], capture_output=True, text=True,
                           cwd=REPO, env=environment, timeout=120)
+
+
+def test_a_png_whose_chunk_claims_two_gigabytes_is_one_line(pictures):
+    """Issue 22: OpenCV would allocate the 2 GB first (peak memory and time: bench figures)."""
+    from tests.test_pictures import LYING_PNGS
+
+    (pictures / "lying.png").write_bytes(LYING_PNGS[0])
+    completed = run("predict", str(pictures / "lying.png"), str(pictures / "seven-light.png"))
+    assert completed.returncode == 2 and ": 7 " in completed.stdout
+    assert completed.stderr.strip().splitlines() == [
+        f"digitpad: {pictures / 'lying.png'}: damaged or truncated PNG file (chunk IDAT at byte 33 claims "
+        "2147483647 bytes, only 100 follow)"]
+
+
+@pytest.mark.parametrize("shade", [0, 128, 255])
+def test_a_flat_picture_is_named_so(pictures, shade):
+    path = pictures / f"flat-{shade}.png"
+    cv2.imwrite(str(path), np.full((120, 200, 3), shade, np.uint8))
+    completed = run("predict", str(path))
+    assert completed.returncode == 0
+    assert completed.stdout.strip() == f"{path}: no digits found (no contrast between paper and ink: the picture " \
+                                       "is one flat shade)"
+    record = json.loads(run("predict", "--json", str(path)).stdout)
+    assert record["text"] == "" and record["doubt"].startswith("no contrast between paper and ink")
+
+
+def test_a_blank_page_that_is_not_flat_is_just_empty(pictures):
+    page = np.tile(np.linspace(180, 240, 200, dtype=np.uint8), (120, 1))  # paper in a gradient of light, no ink
+    cv2.imwrite(str(pictures / "page.png"), page)
+    assert run("predict", str(pictures / "page.png")).stdout.strip() == f"{pictures / 'page.png'}: no digits found"
+
+
+@pytest.mark.parametrize("count", [12, 15])
+def test_how_many_digits_were_found_is_said(pictures, count):
+    sevens = [Stroke(tuple((x + 100 * i, y) for x, y in ((20, 20), (80, 20), (45, 110))), 10.0) for i in range(count)]
+    path = pictures / f"sevens-{count}.png"
+    cv2.imwrite(str(path), np.where(render_mask(sevens, (100 * count + 20, 140)) > 0, 30, 235).astype(np.uint8))
+    text = run("predict", str(path)).stdout.strip()
+    record = json.loads(run("predict", "--json", str(path)).stdout)
+    assert record["found"] == count and record["text"] == "7" * 12
+    if count > 12:
+        assert text.endswith(f"(not sure: too many digits: {count} found, the first 12 read)")
+        assert record["doubt"] == f"too many digits: {count} found, the first 12 read"
+    else:
+        assert text.startswith(f"{path}: {'7' * 12} ") and "not sure" not in text
+
+
+def test_a_closed_pipe_ends_predict_quietly(pictures):
+    """`predict ... | head -1`: the reader goes away; no traceback, the status of SIGPIPE."""
+    environment = {**os.environ, "PYTHONPATH": str(REPO)}
+    files = [str(pictures / "seven-light.png")] * 3
+    process = subprocess.Popen([sys.executable, "-m", "digitpad", "predict", *files], stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, cwd=REPO, env=environment)
+    process.stdout.close()  # before digitpad has loaded: its first line meets a closed pipe
+    _, errors = process.communicate(timeout=120)
+    assert errors.decode() == "" and process.returncode == 128 + 13
+
+
+@pytest.mark.parametrize("kind, reason", [("folder", "is a folder, not a file"),
+                                          ("device", "is not a regular file")])
+def test_a_model_option_that_is_not_a_file_says_what_it_is(pictures, tmp_path, kind, reason):
+    model = str(tmp_path) if kind == "folder" else os.devnull
+    completed = run("predict", "--model", model, str(pictures / "seven-light.png"))
+    assert completed.returncode == 2 and ": 7 " in completed.stdout  # read by the bundled model, as in the window
+    assert completed.stderr.strip().splitlines() == [f"digitpad: model file {model} {reason}"
+                                                     + ("" if kind == "folder" else " (a device, a pipe or a socket)")
+                                                     + "; using the bundled model."]
+
+
+@pytest.mark.parametrize("works", [True, False])
+def test_predict_chooses_the_model_as_the_window_does(pictures, user_home, works):
+    from digitpad.model_choice import user_model_path
+    from digitpad.resources import model_path
+
+    path = user_model_path(user_home)
+    path.parent.mkdir(parents=True)
+    path.write_bytes(model_path().read_bytes() if works else b"broken")
+    completed = run_with_env({"DIGITPAD_HOME": str(user_home)}, "predict", str(pictures / "seven-light.png"))
+    assert completed.returncode == 0 and ": 7 " in completed.stdout
+    (notice,) = completed.stderr.strip().splitlines()
+    if works:
+        assert notice == f"digitpad: Using your fine-tuned model: {path}"
+    else:
+        assert notice.startswith("digitpad: Your fine-tuned model was skipped (model file ")
+        assert str(path) in notice and notice.endswith("; using the bundled one.")
+
+
+def test_self_test_refuses_a_model_it_cannot_load(tmp_path):
+    completed = run("--model", str(tmp_path / "none.tflite"), "--self-test")
+    assert completed.returncode == 1 and "model file not found" in completed.stderr

@@ -141,10 +141,63 @@ def test_truncated_png_gives_one_error_and_nothing_from_native_code(tmp_path, ca
     data = encoded(".png")
     path = tmp_path / "cut.png"
     path.write_bytes(data[: len(data) // 2])
-    with pytest.raises(PictureError, match="cut.png: cannot decode this PNG picture"):
+    with pytest.raises(PictureError, match="cut.png: damaged or truncated PNG file"):
         read_picture(path)
     captured = capfd.readouterr()
     assert captured.err == "" and captured.out == ""
+
+
+def lying_png(tail: bytes) -> bytes:
+    """A PNG signature and a valid 100x100 header, then `tail`."""
+    header = png_chunk(b"IHDR", struct.pack(">IIBBBBB", 100, 100, 8, 0, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + header + tail
+
+
+# 141 bytes whose second chunk says it holds 2 GB (OpenCV would allocate them), and the header
+# followed by random bytes (whatever length they spell)
+LYING_PNGS = [lying_png(struct.pack(">I", 0x7FFFFFFF) + b"IDAT" + bytes(range(100))),
+              *(lying_png(np.random.default_rng(seed).bytes(108)) for seed in range(20))]
+
+
+@pytest.mark.parametrize("data", LYING_PNGS)
+def test_png_chunks_are_checked_before_decoding(data, tmp_path, monkeypatch, capfd):
+    path = tmp_path / "lying.png"
+    path.write_bytes(data)
+    monkeypatch.setattr(cv2, "imdecode", lambda *arguments: pytest.fail("decoded a PNG whose chunks lie"))
+    with pytest.raises(PictureError, match=r"lying.png: (damaged|damaged or truncated) PNG file \(.*chunk"):
+        read_picture(path)
+    assert capfd.readouterr().err == ""
+
+
+def test_the_two_gigabyte_chunk_is_named():
+    with pytest.raises(ValueError, match="chunk IDAT at byte 33 claims 2147483647 bytes, only 100 follow"):
+        picture_size(LYING_PNGS[0])
+
+
+@pytest.mark.parametrize("data, reason", [
+    (lying_png(b""), "truncated PNG file"),  # no IEND
+    (lying_png(png_chunk(b"ID4T", b"")), "no valid type"),
+    (b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0) + b"\0"),
+     "IHDR chunk of 14 bytes"),
+    (b"\x89PNG\r\n\x1a\n" + png_chunk(b"tEXt", b"a\0b") + png_chunk(b"IHDR", bytes(13)), "no IHDR chunk"),
+])
+def test_damaged_png_structure_says_why(data, reason):
+    with pytest.raises(ValueError, match=reason):
+        picture_size(data)
+
+
+def test_png_with_extra_chunks_and_trailing_bytes_still_reads(tmp_path):
+    data = encoded(".png")
+    text = png_chunk(b"tEXt", b"Comment\0scanned")
+    path = tmp_path / "extra.png"
+    path.write_bytes(data[:33] + text + data[33:] + b"trailing bytes after IEND")
+    assert read_picture(path).shape == (37, 53, 3)
+
+
+def test_grey_reading(tmp_path):
+    path = tmp_path / "colour.png"
+    path.write_bytes(encoded(".png"))
+    assert read_picture(path, grey=True).shape == (37, 53)
 
 
 def exif_orientation_segment(orientation: int) -> bytes:

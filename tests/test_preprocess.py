@@ -331,3 +331,53 @@ def test_tight_crop_of_a_bold_digit(stroke_share):
     cv2.ellipse(mask, (80, 100), (80 - width // 2, 100 - width // 2), 0, 0, 360, 1, width)  # a 0, touching the edges
     recovered = preprocess.image_to_mask(np.where(mask > 0, 30, 230).astype(np.uint8))
     assert (recovered == mask).mean() > 0.99
+
+
+def side_lit_photo(digits, seed, light_ink=False):
+    """MNIST digits (N, 28, 28) uint8 written side by side, photographed under a lamp to the left:
+    the paper's brightness falls from about 230 to about 70 across the sheet (most of it dim), and the soft shadow
+    of a hand darkens its lower right. Dark ink on white paper, or light ink on black card.
+    (H, W, 3) uint8 BGR, JPEG-decoded."""
+    rng = np.random.default_rng(seed)
+    inks = [cv2.resize(digit.astype(np.float32) / 255, None, fx=5, fy=5, interpolation=cv2.INTER_CUBIC)
+            for digit in digits]
+    ink = np.clip((np.hstack(inks) - 0.45) * 4 + 0.5, 0, 1)
+    ink = cv2.copyMakeBorder(ink, 60, 60, 60, 60, cv2.BORDER_CONSTANT, value=0.0)
+    reflectance = 0.1 + 0.85 * ink if light_ink else 0.95 - 0.85 * ink
+    rows, columns = ink.shape
+    y, x = np.mgrid[0.0 : 1.0 : rows * 1j, 0.0 : 1.0 : columns * 1j]
+    light = 74 + 168 * (1 - x) ** 2  # paper 230 under the lamp, falling off fast, 70 on the far side
+    light *= 1 - 0.35 / (1 + np.exp(-(x + y - 1.3) / 0.08))  # the shadow
+    photo = reflectance * light + rng.normal(0, 3, light.shape)
+    _, encoded = cv2.imencode(".jpg", np.clip(np.dstack([photo] * 3), 0, 255).astype(np.uint8),
+                              [cv2.IMWRITE_JPEG_QUALITY, 80])
+    return cv2.imdecode(encoded, cv2.IMREAD_COLOR)
+
+
+@pytest.mark.parametrize("text", ["2058", "714", "3690"])
+@pytest.mark.parametrize("light_ink", [False, True])
+def test_photos_lit_from_one_side_keep_their_polarity(mnist_test, recognizer, text, light_ink):
+    """Issue 22: the dim paper on the far side is darker than the ink under the lamp."""
+    images, labels = mnist_test
+    chosen = [int(np.flatnonzero(labels == int(digit))[1]) for digit in text]
+    photo = side_lit_photo(images[chosen], seed=len(text), light_ink=light_ink)
+    gray = cv2.cvtColor(photo, cv2.COLOR_BGR2GRAY)
+    paper = gray[:, :40] if light_ink else gray[:, -40:]  # the far side's paper is darker than the ink under the lamp
+    assert (np.median(paper) < np.median(gray[:, :40])) is not light_ink
+    assert preprocess._ink_is_dark(preprocess._shrink(gray, 512)) is not light_ink
+    if not light_ink:  # (light ink on black card keeps its polarity, but on the far side it is too
+        # faint once inverted: 255 - grey is no ratio; see the report of issue 22)
+        assert recognizer.recognise_picture(photo).text == text
+
+
+@pytest.mark.parametrize("shade", [0, 1, 127, 254, 255])
+def test_a_flat_picture_has_no_ink(shade):
+    picture = np.full((90, 160), shade, np.uint8)
+    noisy = np.clip(picture + np.random.default_rng(shade).normal(0, 1.5, picture.shape), 0, 255).astype(np.uint8)
+    for image in (picture, noisy, np.dstack([noisy] * 3)):
+        assert preprocess.is_flat(image) and preprocess.image_to_mask(image).sum() == 0
+
+
+@pytest.mark.parametrize("ink, paper", [(120, 145), (0, 10), (245, 255)])
+def test_faint_ink_is_not_flat(ink, paper):
+    assert not preprocess.is_flat(np.where(stroke_mask(SEVEN, 24) > 0, ink, paper).astype(np.uint8))

@@ -281,3 +281,17 @@ def test_pieces_joined_on_the_image_reading_are_read_again_as_one_by_the_stroke_
     assert len(result.digits) == 1 and result.digits[0].strokes == (0, 1)
     assert strokes.asked == [[[left], [right]], [[left, right]]]  # each piece while the image model ran; the whole
     assert result.digits[0].confidence > 0.6  # the stroke reader's say counts for the joined digit
+
+
+@pytest.mark.parametrize("confidence, shown", [(0.7999, "79%"), (np.float32(0.79999), "79%"), (0.62, "62%"),
+                                               (0.005, "0%")])
+def test_low_confidence_is_rounded_down(confidence, shown):
+    """A value just under the 80 % bar never shows as 80 %."""
+    from digitpad.recognition import low_confidence
+
+    assert low_confidence(confidence) == f"low confidence ({shown})"
+
+
+def test_just_under_the_bar_reads_below_it():
+    recognizer = Recognizer(FixedModel(confident(7, 0.7996)))
+    assert recognizer.recognise_strokes(SEVEN, 560).digits[0].doubt == "low confidence (79%)"

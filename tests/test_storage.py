@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from digitpad import storage
+from tests.test_pictures import LYING_PNGS, encoded, huge_png
 
 
 def test_atomic_write_replaces_whole(tmp_path):
@@ -45,6 +46,29 @@ def test_samples_round_trip(tmp_path):
     images, labels = store.load_samples()
     assert labels.tolist() == [3, 7]
     assert np.abs(images[0] / 255 - image).max() <= 1 / 255
+
+
+@pytest.mark.parametrize("name, content", [
+    ("lying.png", LYING_PNGS[0]),  # 141 bytes whose IDAT chunk says 2 GB
+    ("huge.png", huge_png()),  # 30000x30000 pixels in 150 kB
+    ("big.png", encoded(".png", np.zeros((64, 64), np.uint8))),  # a real picture, not 28x28
+    ("sample.jpg", encoded(".jpg", np.zeros((28, 28), np.uint8))),
+])
+def test_files_that_are_not_samples_are_named_and_never_decoded(tmp_path, monkeypatch, capfd, name, content):
+    store = storage.UserStore(tmp_path)
+    store.save_sample(np.zeros((28, 28), np.float32), 7)
+    (tmp_path / "samples" / "7" / name).write_bytes(content)
+    decode, decoded = cv2.imdecode, []
+
+    def counting(data, flags):
+        decoded.append(len(data))
+        return decode(data, flags)
+
+    monkeypatch.setattr(cv2, "imdecode", counting)
+    samples = store.read_samples()
+    assert samples.skipped == (f"7/{name}",) and samples.labels.tolist() == [7]
+    assert len(decoded) == 1  # the real sample only
+    assert capfd.readouterr().err == ""
 
 
 @pytest.mark.parametrize("label, shape", [(10, (28, 28)), (-1, (28, 28)), (3, (27, 28))])
