@@ -26,6 +26,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict = commands.add_parser("predict", help="print the number read in each picture")
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
     predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
+    predict.add_argument("--inside", action="store_true",
+                         help="JSON as --json, and each digit's readings and nearest reference digits")
     predict.add_argument("--no-adapt", action="store_true",
                          help="read with the model alone, not with what you taught in the window")
     # SUPPRESS: without --model here, the value given before `predict` is kept
@@ -57,8 +59,9 @@ def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strok
     return Recognizer(adapted, strokes=strokes)
 
 
-def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
-    """Read each picture; with `adapt`, with what the user taught in the window."""
+def predict(files, as_json: bool, model_file=None, adapt: bool = True, inside: bool = False) -> int:
+    """Read each picture; with `adapt`, with what the user taught in the window; with `inside`
+    (and as_json), each digit also says what the inside view shows (digitpad/inside.py)."""
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
 
@@ -83,7 +86,9 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
                 print(f"digitpad: {error}", file=sys.stderr)
                 return 2
         result = recognizer.recognise_picture(picture)
-        if as_json:
+        if as_json and inside:
+            print(json.dumps({"file": str(path), **inside_json(result, recognizer)}), flush=True)
+        elif as_json:
             print(json.dumps({"file": str(path), **result.to_json()}), flush=True)
         elif not result.digits:
             print(f"{path}: no digits found", flush=True)
@@ -93,6 +98,20 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
     if recognizer is not None:
         recognizer.close()
     return status
+
+
+def inside_json(result, recognizer) -> dict:
+    """result.to_json() with each digit's "inside": its readings and nearest reference digits."""
+    from digitpad.inside import load_reference_digits, read_inside
+
+    try:
+        reference, note = load_reference_digits(recognizer.model.path), ""
+    except ValueError as error:
+        reference, note = None, str(error)
+    data = result.to_json()
+    for index, digit in enumerate(data["digits"]):
+        digit["inside"] = read_inside(result, index, recognizer.model, reference, note).to_json()
+    return data
 
 
 def display_problem(user_video_driver: str | None) -> str | None:
@@ -121,7 +140,8 @@ def main(argv=None) -> int:
     user_video_driver = os.environ.get("SDL_VIDEODRIVER")  # as the user set it, before anything else
     arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
-        return predict(arguments.files, arguments.json, arguments.model, adapt=not arguments.no_adapt)
+        return predict(arguments.files, arguments.json or arguments.inside, arguments.model,
+                       adapt=not arguments.no_adapt, inside=arguments.inside)
     if arguments.self_test:
         from digitpad.selftest import run_self_test
 
