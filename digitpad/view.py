@@ -31,6 +31,7 @@ HELP_LINES = (
     ("0-9", "teach: the picked digit is this"),
     ("F", "forget what you taught (asks first)"),
     ("Ctrl+S", "save drawing (PNG + JSON)"),
+    ("I", "inside: what both models see (Esc closes)"),
     ("F1, H", "show / hide this help"),
     ("Esc", "quit"),
 )
@@ -389,6 +390,17 @@ class PanelPainter:
             draw_panel(surface, self.fonts, pygame.Rect((0, 0), rect.size), state)
             self.key, self.result, self.surface = key, result, surface
         screen.blit(self.surface, rect.topleft)
+
+
+CONTROL_FONT = 12  # font size of the inside view's button
+
+
+def draw_control(screen, fonts: Fonts, rect: pygame.Rect, is_open: bool) -> None:
+    """The button that opens the inside view (closes it when is_open), at layout.control."""
+    pygame.draw.rect(screen, ACCENT if is_open else BAR, rect, 1 if is_open else 0, border_radius=6)
+    font = fonts.get(min(CONTROL_FONT, rect.height * 0.6))
+    label = font.render("close  I" if is_open else "inside  I", True, TEXT)
+    screen.blit(label, label.get_rect(center=rect.center))
 
 
 HELP_SIZE = 15  # font size of the key help, when it fits ...
