@@ -13,8 +13,8 @@ import numpy as np
 import pygame
 
 from digitpad import view
-from digitpad.layout import CONTROL_SIZE
 from digitpad.inside import Inside, load_reference_digits, read_inside, say
+from digitpad.layout import CONTROL_SIZE
 
 PADDING = 12  # view edge to content
 GAP = 10  # between pictures of a section
@@ -36,45 +36,53 @@ STYLES = {  # font size at unit 1, bold, colour
 
 
 # ---------------------------------------------------------------------------- pictures (pure numpy)
+def _colour_table(colour_map: int) -> np.ndarray:
+    """(256, 3) uint8 RGB: an OpenCV colour map as a look-up table (applyColorMap builds its
+    table at every call, about a millisecond)."""
+    grey = np.arange(256, dtype=np.uint8)[:, None]
+    return cv2.cvtColor(cv2.applyColorMap(grey, colour_map), cv2.COLOR_BGR2RGB)[:, 0]
+
+
+VIRIDIS = _colour_table(cv2.COLORMAP_VIRIDIS)  # drawing order: first blue-violet, last yellow
+GAP_LEVEL = 256  # heat level of the gaps between tiles
+# heat levels 0-255 (activation over the largest, linear) -> inferno of its square root (the root
+# lifts weak activations out of the black; 0 stays black), then the gaps' colour
+HEAT = np.concatenate([_colour_table(cv2.COLORMAP_INFERNO)[np.round(np.sqrt(np.arange(256) / 255) * 255).astype(int)],
+                       np.array([view.BAR], np.uint8)])
+
+
+def heat_levels(values: np.ndarray) -> np.ndarray:
+    """float32 >= 0, any shape -> uint16 levels 0-255 of the same shape, 255 at the largest value."""
+    top = float(values.max())
+    if top <= 0:
+        return np.zeros(values.shape, np.uint16)
+    return np.minimum(values * (255.0 / top), 255.0).astype(np.uint16)
+
+
 def heat_grid(maps: np.ndarray, columns: int, gap: int = 1) -> np.ndarray:
     """(H, W, C) float32 >= 0 feature maps -> (rows*(H+gap)-gap, columns*(W+gap)-gap, 3) uint8 RGB:
-    each map a tile in channel order, coloured by activation (inferno: 0 black, the stage's
-    largest activation pale yellow), so the strong and weak maps of a stage compare."""
+    each map a tile in channel order, coloured by activation against the stage's largest (HEAT),
+    so the strong and weak maps of a stage compare."""
     height, width, count = maps.shape
     rows = -(-count // columns)
-    grid = np.zeros((rows * (height + gap) - gap, columns * (width + gap) - gap), np.float32)
-    tiles = np.zeros(grid.shape, bool)
-    for channel in range(count):
-        row, column = divmod(channel, columns)
-        y, x = row * (height + gap), column * (width + gap)
-        grid[y : y + height, x : x + width] = maps[:, :, channel]
-        tiles[y : y + height, x : x + width] = True
-    colours = coloured(grid)
-    colours[~tiles] = view.BAR  # the gaps between tiles
-    return colours
-
-
-def coloured(values: np.ndarray) -> np.ndarray:
-    """(H, W) float32 >= 0 -> (H, W, 3) uint8 RGB, inferno of the square root of the values over
-    the largest one (the root lifts weak activations out of the black; 0 stays black)."""
-    top = float(values.max())
-    scaled = np.sqrt(np.clip(values / top, 0.0, 1.0)) if top > 0 else np.zeros(values.shape, np.float32)
-    grey = np.round(scaled * 255).astype(np.uint8)
-    return cv2.cvtColor(cv2.applyColorMap(grey, cv2.COLORMAP_INFERNO), cv2.COLOR_BGR2RGB)
+    levels = np.zeros((rows * columns, height, width), np.uint16)
+    levels[:count] = heat_levels(maps).transpose(2, 0, 1)
+    tiles = np.full((rows, height + gap, columns, width + gap), GAP_LEVEL, np.uint16)
+    tiles[:, :height, :, :width] = levels.reshape(rows, columns, height, width).transpose(0, 2, 1, 3)
+    grid = tiles.reshape(rows * (height + gap), columns * (width + gap))
+    return HEAT[grid[: rows * (height + gap) - gap, : columns * (width + gap) - gap]]
 
 
 def dense_pixels(features: np.ndarray) -> np.ndarray:
     """(F,) float32 >= 0 -> (rows, DENSE_COLUMNS, 3) uint8 RGB, one pixel per feature in order."""
     padded = np.zeros(-(-len(features) // DENSE_COLUMNS) * DENSE_COLUMNS, np.float32)
     padded[: len(features)] = features
-    return coloured(padded.reshape(-1, DENSE_COLUMNS))
+    return HEAT[heat_levels(padded.reshape(-1, DENSE_COLUMNS))]
 
 
 def order_colour(fraction: float) -> tuple[int, int, int]:
     """Drawing order as colour: 0 (first step) blue-violet to 1 (last) yellow (viridis)."""
-    grey = np.array([[int(round(np.clip(fraction, 0.0, 1.0) * 255))]], np.uint8)
-    blue, green, red = cv2.applyColorMap(grey, cv2.COLORMAP_VIRIDIS)[0, 0]
-    return int(red), int(green), int(blue)
+    return tuple(int(channel) for channel in VIRIDIS[int(round(min(1.0, max(0.0, fraction)) * 255))])
 
 
 def rgb_surface(pixels: np.ndarray, size: tuple[int, int]) -> pygame.Surface:
@@ -138,7 +146,7 @@ def _specs(inside: Inside) -> tuple[list[_Spec], str]:
         specs.append(_Spec("dense", (DENSE_COLUMNS * 7, rows * 7), f"dense: {len(inside.features)}"))
     specs.append(_Spec("chart", (120, 70), f"picture: {say(inside.picture)}", 0))
     if inside.pen_path is not None:
-        specs.append(_Spec("pen path", (150, 150), "64 steps, first to last", section_start="Pen path model: the "
+        specs.append(_Spec("pen path", (180, 180), "64 steps, first to last", section_start="Pen path model: the "
                            "path it reads (blue first, yellow last; dotted: pen lifted)",
                            note=(inside.pen_note, "hint")))
         if inside.pen:
@@ -179,13 +187,14 @@ def plan_inside(inside: Inside | None, state, fonts: view.Fonts, rect: pygame.Re
     lines = inside_lines(inside, state)
     specs, tail = _specs(inside) if inside is not None else ([], "")
     unit = max(MIN_UNIT, min(1.0, rect.height / 588))
+    wrapped = {}
     while True:
         low, high = MIN_SCALE, MAX_SCALE
-        plan = _plan_at(lines, specs, tail, fonts, rect, unit, low)
+        plan = _plan_at(lines, specs, tail, fonts, rect, unit, low, wrapped)
         if plan.fits:
-            for _ in range(12):  # the largest scale that fits, to within a percent or so
+            for _ in range(7):  # the largest scale that fits, to within 1.2 % of the range
                 middle = (low + high) / 2
-                trial = _plan_at(lines, specs, tail, fonts, rect, unit, middle)
+                trial = _plan_at(lines, specs, tail, fonts, rect, unit, middle, wrapped)
                 low, high, plan = (middle, high, trial) if trial.fits else (low, middle, plan)
             return plan
         if unit <= MIN_UNIT:
@@ -193,11 +202,20 @@ def plan_inside(inside: Inside | None, state, fonts: view.Fonts, rect: pygame.Re
         unit = max(MIN_UNIT, unit - 0.05)
 
 
-def _text(fonts, text, style, unit, x, y, width) -> list[view.PlacedText]:
+def _text(fonts, text, style, unit, x, y, width, wrapped: dict) -> list[view.PlacedText]:
     """text in `style`, wrapped within `width` from (x, y); the verdict breaks after its commas
-    first, so that no reading is cut in two."""
+    first, so that no reading is cut in two. wrapped: lines already wrapped, by (text, style,
+    unit, width), kept between calls (the plan is tried at several scales)."""
     size, bold, colour = STYLES[style]
     font = fonts.get(size * unit, bold)
+    key = (text, style, unit, width)
+    if key not in wrapped:
+        wrapped[key] = [(piece, font.size(piece)) for piece in _wrap(text, style, font, width)]
+    return [view.PlacedText(piece, font, colour, pygame.Rect((x, y + row * font.get_linesize()), size))
+            for row, (piece, size) in enumerate(wrapped[key])]
+
+
+def _wrap(text, style, font, width) -> list[str]:
     pieces = view.wrap(text, font, width)
     if style == "verdict" and len(pieces) > 1:
         pieces = []
@@ -207,20 +225,16 @@ def _text(fonts, text, style, unit, x, y, width) -> list[view.PlacedText]:
                 pieces[-1] = joined
             else:
                 pieces += view.wrap(part, font, width)
-    placed = []
-    for piece in pieces:
-        placed.append(view.PlacedText(piece, font, colour, view._text_rect(font, piece, topleft=(x, y))))
-        y += font.get_linesize()
-    return placed
+    return pieces
 
 
-def _plan_at(lines, specs, tail, fonts, rect, unit, scale) -> InsidePlan:
+def _plan_at(lines, specs, tail, fonts, rect, unit, scale, wrapped) -> InsidePlan:
     x0, width = rect.x + PADDING, max(1, rect.width - 2 * PADDING)
     y = rect.y + 10
     texts, boxes = [], []
     title_width = max(1, width - CONTROL_SIZE[0] - 4)  # the title leaves room for the close button
     for index, (text, style) in enumerate(lines):
-        placed = _text(fonts, text, style, unit, x0, y, title_width if index == 0 else width)
+        placed = _text(fonts, text, style, unit, x0, y, title_width if index == 0 else width, wrapped)
         texts += placed
         y = (placed[-1].rect.bottom if placed else y) + int(4 * unit)
         if index == 0:  # below the close button (layout.control), whatever the text's size
@@ -232,11 +246,11 @@ def _plan_at(lines, specs, tail, fonts, rect, unit, scale) -> InsidePlan:
     for spec in specs:
         if spec.section_start:
             y = row_bottom + int(8 * unit)
-            placed = _text(fonts, spec.section_start, "section", unit, x0, y, width)
+            placed = _text(fonts, spec.section_start, "section", unit, x0, y, width, wrapped)
             texts += placed
             y = placed[-1].rect.bottom + int(3 * unit)
             if spec.note[0]:
-                placed = _text(fonts, spec.note[0], spec.note[1], unit, x0, y, width)
+                placed = _text(fonts, spec.note[0], spec.note[1], unit, x0, y, width, wrapped)
                 texts += placed
                 y = placed[-1].rect.bottom + int(3 * unit)
             x, row_bottom = x0, y
@@ -254,7 +268,7 @@ def _plan_at(lines, specs, tail, fonts, rect, unit, scale) -> InsidePlan:
         row_bottom = max(row_bottom, box_rect.bottom)
         x += needed + gap
     if tail:
-        placed = _text(fonts, tail, "hint", unit, x0, row_bottom + int(8 * unit), width)
+        placed = _text(fonts, tail, "hint", unit, x0, row_bottom + int(8 * unit), width, wrapped)
         texts += placed
         row_bottom = placed[-1].rect.bottom
     inner = rect.inflate(-2, -2)
@@ -329,14 +343,14 @@ def _paint_pen_path(screen, rect: pygame.Rect, path: np.ndarray) -> None:
     points = [(rect.x + margin + (x + 0.5) * side, rect.y + margin + (y + 0.5) * side) for x, y in path[:, :2].tolist()]
     width = max(1, rect.width // 60)
     steps = len(points) - 1
+    lifted = [step for step in range(1, len(points)) if path[step, 4] > 0.5]  # the pen was in the air
     for step in range(1, len(points)):
-        start, end = points[step - 1], points[step]
-        if path[step, 4] > 0.5:  # the pen was in the air
-            _dotted(screen, view.MUTED, start, end, max(2, width * 2))
-        else:
-            pygame.draw.line(screen, order_colour((step - 1) / max(1, steps - 1)), start, end, width + 1)
-    for step in range(1, len(points)):
-        pygame.draw.circle(screen, order_colour((step - 1) / max(1, steps - 1)), points[step], width + 1)
+        colour = order_colour((step - 1) / max(1, steps - 1))
+        if step not in lifted:
+            pygame.draw.line(screen, colour, points[step - 1], points[step], width + 1)
+        pygame.draw.circle(screen, colour, points[step], width + 1)
+    for step in lifted:  # over the ink, which a jump often crosses
+        _dotted(screen, view.TEXT, points[step - 1], points[step], max(3, width * 3), max(1, width))
     pygame.draw.circle(screen, view.TEXT, points[0], width * 2 + 3, max(1, width))  # the start
     arrow = max(5, rect.width // 16)
     for step in range(6, len(points), 12):
@@ -344,11 +358,11 @@ def _paint_pen_path(screen, rect: pygame.Rect, path: np.ndarray) -> None:
             _arrowhead(screen, view.TEXT, points[step - 1], points[step], arrow)
 
 
-def _dotted(screen, colour, start, end, spacing) -> None:
+def _dotted(screen, colour, start, end, spacing, radius) -> None:
     length = float(np.hypot(end[0] - start[0], end[1] - start[1]))
     for fraction in np.arange(0.0, 1.0, spacing / max(length, 1e-6)):
         pygame.draw.circle(screen, colour, (start[0] + (end[0] - start[0]) * fraction,
-                                            start[1] + (end[1] - start[1]) * fraction), 1)
+                                            start[1] + (end[1] - start[1]) * fraction), radius)
 
 
 def _arrowhead(screen, colour, start, end, size) -> None:

@@ -14,7 +14,8 @@ CONTROL_SIZE = (78, 22)  # the inside view's button (width, height), top right o
 class Layout:
     canvas: pygame.Rect  # the drawing area in window coordinates (square)
     panel: pygame.Rect  # the side panel (or the inside view, when open) in window coordinates
-    control: pygame.Rect = dataclasses.field(default_factory=pygame.Rect)  # the button that opens and closes the inside view
+    # the button that opens and closes the inside view, top right of the panel
+    control: pygame.Rect = dataclasses.field(default_factory=pygame.Rect)
 
     @classmethod
     def for_window(cls, width: int, height: int, panel_width: int, inside: bool = False) -> "Layout":
