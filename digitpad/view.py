@@ -7,6 +7,7 @@ import numpy as np
 import pygame
 
 from digitpad import ink
+from digitpad.layout import CONTROL_SIZE
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -231,6 +232,8 @@ def _plan_at(lines, footer, state, fonts, rect, unit, heading_scale) -> PanelPla
         for piece in pieces:
             texts.append(PlacedText(piece, font, style.colour, _text_rect(font, piece, topleft=(x, y))))
             y += max(font.get_linesize(), texts[-1].rect.height)
+        if len(texts) == 1:  # the title: what follows goes below the inside view's button (layout.control)
+            y = max(y, rect.y + 8 + CONTROL_SIZE[1] + 2)
     footer_font = fonts.get(FOOTER.size * unit)
     footer_text = PlacedText(footer, footer_font, FOOTER.colour,
                              _text_rect(footer_font, footer, bottomleft=(x, rect.bottom - 10)))
