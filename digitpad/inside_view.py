@@ -108,6 +108,8 @@ class InsidePlan:
     texts: tuple[view.PlacedText, ...]  # every line of text but the boxes' captions
     boxes: tuple[Box, ...]  # the pictures
     fits: bool  # all of it shows, inside the view
+    unit: float = 1.0  # the text's scale it was planned at
+    scale: float = 1.0  # the pictures' scale it was planned at
 
     def text(self) -> str:
         return "\n".join([placed.text for placed in self.texts] + [box.caption.text for box in self.boxes])
@@ -181,13 +183,24 @@ def inside_lines(inside: Inside | None, state) -> list[tuple[str, str]]:
     return lines
 
 
-def plan_inside(inside: Inside | None, state, fonts: view.Fonts, rect: pygame.Rect) -> InsidePlan:
+HINT_STEP = 1.02  # a hint's scale is kept when this much more no longer fits
+
+
+def plan_inside(inside: Inside | None, state, fonts: view.Fonts, rect: pygame.Rect,
+                hint: InsidePlan | None = None) -> InsidePlan:
     """Where everything goes: the largest text unit (at most what the height suggests, at least
-    MIN_UNIT) and picture scale (MIN_SCALE to MAX_SCALE) at which all of it fits in rect."""
+    MIN_UNIT) and picture scale (MIN_SCALE to MAX_SCALE) at which all of it fits in rect.
+    hint: the plan of the last reading at this size; its unit and scale are kept when they
+    still fit and HINT_STEP x the scale does not (two tries instead of a search)."""
     lines = inside_lines(inside, state)
     specs, tail = _specs(inside) if inside is not None else ([], "")
     unit = max(MIN_UNIT, min(1.0, rect.height / 588))
     wrapped = {}
+    if hint is not None and hint.fits and MIN_SCALE <= hint.scale <= MAX_SCALE / HINT_STEP:
+        plan = _plan_at(lines, specs, tail, fonts, rect, hint.unit, hint.scale, wrapped)
+        if plan.fits and not _plan_at(lines, specs, tail, fonts, rect, hint.unit, hint.scale * HINT_STEP,
+                                      wrapped).fits:
+            return plan
     while True:
         low, high = MIN_SCALE, MAX_SCALE
         plan = _plan_at(lines, specs, tail, fonts, rect, unit, low, wrapped)
@@ -274,14 +287,15 @@ def _plan_at(lines, specs, tail, fonts, rect, unit, scale, wrapped) -> InsidePla
     inner = rect.inflate(-2, -2)
     fits = (all(inner.contains(placed.rect) for placed in texts)
             and all(inner.contains(box.rect) and inner.contains(box.caption.rect) for box in boxes))
-    return InsidePlan(tuple(texts), tuple(boxes), fits)
+    return InsidePlan(tuple(texts), tuple(boxes), fits, unit, scale)
 
 
 # ---------------------------------------------------------------------------- painting
-def draw_inside(screen, fonts: view.Fonts, rect: pygame.Rect, inside: Inside | None, state) -> InsidePlan:
-    """The view in rect: its text, then each picture (see Box.kind)."""
+def draw_inside(screen, fonts: view.Fonts, rect: pygame.Rect, inside: Inside | None, state,
+                hint: InsidePlan | None = None) -> InsidePlan:
+    """The view in rect: its text, then each picture (see Box.kind); hint: see plan_inside."""
     pygame.draw.rect(screen, view.PANEL, rect, border_radius=10)
-    plan = plan_inside(inside, state, fonts, rect)
+    plan = plan_inside(inside, state, fonts, rect, hint)
     clip = screen.get_clip()
     screen.set_clip(rect)
     try:
@@ -381,14 +395,17 @@ def _arrowhead(screen, colour, start, end, size) -> None:
 
 class InsideView:
     """Reads and paints the inside view once per new result (or picked digit, or size) and
-    copies that picture to the screen on other frames. Nothing is read while it is not drawn."""
+    copies that picture to the screen on other frames. Nothing is read while it is not drawn.
+    A new result is read on one frame and painted on the next (the last picture shows for
+    that frame), so that no frame carries both."""
 
     def __init__(self, fonts: view.Fonts):
         self.fonts = fonts
-        self.key = None
-        self.result = None  # held so that id(result) in the key stays unique
+        self.key = None  # what the picture shows: (model state, id(result), picked digit, size)
+        self.read_key = None  # what `inside` was read for (the same kind of key)
+        self.result = None  # held so that id(result) in the keys stays unique
         self.surface = None
-        self.inside: Inside | None = None  # what the view shows now
+        self.inside: Inside | None = None  # the reading shown, or about to be
         self.plan: InsidePlan | None = None
         self.reference = (None, None, "")  # (model path, ReferenceDigits or None, why none)
 
@@ -396,11 +413,17 @@ class InsideView:
         result = state.result if state.model_state == view.READY else None
         key = (state.model_state, id(result), state.selected, rect.size)
         if key != self.key:
-            self.inside = self.read(state) if result is not None else None
+            if key != self.read_key:
+                self.inside = self.read(state) if result is not None else None
+                self.read_key, self.result = key, result
+                if self.surface is not None and self.surface.get_size() == rect.size:
+                    screen.blit(self.surface, rect.topleft)  # painted on the next frame
+                    return
             surface = pygame.Surface(rect.size)
             surface.fill(view.BACKGROUND)
-            self.plan = draw_inside(surface, self.fonts, pygame.Rect((0, 0), rect.size), self.inside, state)
-            self.key, self.result, self.surface = key, result, surface
+            hint = self.plan if self.surface is not None and self.surface.get_size() == rect.size else None
+            self.plan = draw_inside(surface, self.fonts, pygame.Rect((0, 0), rect.size), self.inside, state, hint)
+            self.key, self.surface = key, surface
         screen.blit(self.surface, rect.topleft)
 
     def read(self, state) -> Inside | None:

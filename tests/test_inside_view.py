@@ -27,7 +27,9 @@ def click(app, position):
 
 
 def shown(app):
-    """Draw a frame; the inside view's plan (None when it is closed)."""
+    """Draw two frames (a new result is read on one, painted on the next); the inside view's
+    plan (None when it is closed)."""
+    app.draw()
     app.draw()
     return app.inside.plan if app.show_inside else None
 

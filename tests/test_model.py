@@ -91,3 +91,23 @@ def test_a_model_without_maps_says_so(tmp_path):
     assert probabilities.shape == (10,) and features is None and maps == ()
     with pytest.raises(ValueError, match="28, 28"):
         plain.predict_with_maps(np.zeros((2, 28, 28), np.float32))
+
+
+def test_export_writes_maps_and_reference_images(tmp_path, mnist_test):
+    """What train_model.py's export writes for any model of the architecture: the maps as
+    extra outputs, and the reference digits with their images."""
+    pytest.importorskip("tensorflow")
+    from digitpad.inside import load_reference_digits
+    from training.architecture import build_model
+    from training.export import export_lite, write_reference
+
+    path = export_lite(build_model(), tmp_path / "digitpad.tflite")
+    exported = DigitModel(path)
+    maps = exported.predict_with_maps(np.zeros((28, 28), np.float32))[2]
+    assert [stage.shape for stage in maps] == [(28, 28, 48), (14, 14, 96), (7, 7, 192)]
+    images, labels = mnist_test
+    write_reference(path, images, labels, count=50)
+    reference = load_reference_digits(path)
+    assert reference.images.shape == (50, 28, 28) and reference.features.shape == (50, 256)
+    rows = [int(np.flatnonzero((images == image).all(axis=(1, 2)))[0]) for image in reference.images[:5]]
+    assert [int(labels[row]) for row in rows] == reference.labels[:5].tolist()  # each image with its label
