@@ -27,7 +27,7 @@ def main():
     if arguments.inside:
         app.handle_event(key_event(pygame.K_i))
     condition = pen_digits.CONDITION_BY_NAME["normal"]
-    stroke_end_latency, frame_times, drawn_latency = [], [], []
+    stroke_end_latency, frame_times, drawn_latency, frame_cpu = [], [], [], []
     for digit in digits:
         common.clear(app)
         app.flush()
@@ -35,7 +35,7 @@ def main():
             events = stroke_events(stroke, app.canvas_rect.topleft)
             # drawing: a few motion events per frame, as a 60 fps loop sees them
             for start in range(0, len(events) - 1, 4):
-                began = time.perf_counter()
+                began, began_cpu = time.perf_counter(), time.thread_time()
                 for event in events[start : start + 4]:
                     if event.type != pygame.MOUSEBUTTONUP:
                         app.handle_event(event)
@@ -43,6 +43,7 @@ def main():
                 app.draw()
                 pygame.display.flip()
                 frame_times.append(time.perf_counter() - began)
+                frame_cpu.append(time.thread_time() - began_cpu)
             app.flush()  # let live recognition settle so only the stroke end is timed
             ended = time.perf_counter()
             app.handle_event(events[-1])  # mouse up: recognition starts at once
@@ -62,6 +63,10 @@ def main():
           f"p99 {np.percentile(latency, 99):.2f} ms, max {latency.max():.2f} ms")
     print(f"frames while drawing ({len(frames)}): median {np.median(frames):.2f} ms, "
           f"p99 {np.percentile(frames, 99):.2f} ms, max {frames.max():.2f} ms")
+    # the window's own work, which other processes on a busy machine do not stretch
+    cpu = np.array(frame_cpu) * 1000
+    print(f"frames, CPU time of the window's thread: median {np.median(cpu):.2f} ms, "
+          f"p99 {np.percentile(cpu, 99):.2f} ms, max {cpu.max():.2f} ms")
     if drawn_latency:
         drawn = np.array(drawn_latency) * 1000
         print(f"stroke end -> inside view painted: median {np.median(drawn):.2f} ms, "

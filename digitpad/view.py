@@ -34,7 +34,7 @@ HELP_LINES = (
     ("Ctrl+S", "save drawing (PNG + JSON)"),
     ("I", "inside: what both models see (Esc closes)"),
     ("F1, H", "show / hide this help"),
-    ("Esc", "quit"),
+    ("Esc", "close the inside view, else quit"),
 )
 
 
