@@ -1,5 +1,6 @@
 """The inside view in the App: I, its button and Esc; what it shows; at every window size."""
 
+import dataclasses
 import itertools
 
 import numpy as np
@@ -149,3 +150,18 @@ def test_heat_grid_tiles_maps_in_channel_order():
     assert (grid[0, 4] == HEAT[127]).all()  # map 1's one pixel, half the largest activation
     assert (grid[2, :] == HEAT[-1]).all()  # the gap between tile rows
     assert dense_pixels(np.arange(20, dtype=np.float32)).shape == (2, 16, 3)
+
+
+def test_a_new_reading_keeps_the_last_scale_only_when_it_is_still_the_largest(app, pen_digit_set):
+    from digitpad.inside_view import HINT_STEP, plan_inside
+
+    app.handle_event(key_event(pygame.K_i))
+    draw_strokes(app, pen_digit(pen_digit_set, 3))
+    app.flush()
+    rect = pygame.Rect((0, 0), app.layout.panel.size)
+    searched = plan_inside(app.inside.read(app), app, app.inside.fonts, rect)
+    hinted = plan_inside(app.inside.read(app), app, app.inside.fonts, rect, hint=searched)
+    assert hinted.fits and hinted.scale == searched.scale
+    too_small = dataclasses.replace(searched, scale=searched.scale / (HINT_STEP * 1.5))
+    replanned = plan_inside(app.inside.read(app), app, app.inside.fonts, rect, hint=too_small)
+    assert replanned.scale > too_small.scale * HINT_STEP and replanned.fits
