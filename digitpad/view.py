@@ -401,8 +401,10 @@ CONTROL_FONT = 12  # font size of the inside view's button
 def draw_control(screen, fonts: Fonts, rect: pygame.Rect, is_open: bool) -> None:
     """The button that opens the inside view (closes it when is_open), at layout.control."""
     pygame.draw.rect(screen, ACCENT if is_open else BAR, rect, 1 if is_open else 0, border_radius=6)
-    font = fonts.get(min(CONTROL_FONT, rect.height * 0.6))
-    label = font.render("close  I" if is_open else "inside  I", True, TEXT)
+    key = ("control label", int(min(CONTROL_FONT, rect.height * 0.6)), is_open)  # rendered once, drawn every frame
+    if key not in fonts._cache:
+        fonts._cache[key] = fonts.get(key[1]).render("close  I" if is_open else "inside  I", True, TEXT)
+    label = fonts._cache[key]
     screen.blit(label, label.get_rect(center=rect.center))
 
 
