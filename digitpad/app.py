@@ -17,6 +17,7 @@ from digitpad import ink, view
 from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.correction import Corrections
 from digitpad.drawing import Drawing
+from digitpad.inside_view import InsideView
 from digitpad.layout import Layout
 from digitpad.model import ModelError
 from digitpad.model_choice import choose_model
@@ -45,6 +46,8 @@ class App:
         self.layout = Layout.for_window(*self.screen.get_size(), settings.window.panel_width)
         self.fonts = view.Fonts()
         self.panel = view.PanelPainter(self.fonts)
+        self.inside = InsideView(self.fonts)  # what both models see (I); reads nothing while closed
+        self.show_inside = False
         self.clock = pygame.time.Clock()
         self.drawing = Drawing()
         self.store = UserStore(user_dir if user_dir is not None else default_user_dir())
@@ -126,7 +129,10 @@ class App:
         if kind == pygame.QUIT:
             self.running = False
         elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
-            self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width)
+            self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width,
+                                            inside=self.show_inside)
+        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.layout.control.collidepoint(event.pos):
+            self.toggle_inside()
         elif (kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
               and getattr(event, "touch", False)):
             return  # SDL's copy of a touch; the finger event draws
@@ -172,6 +178,8 @@ class App:
         elif key == pygame.K_ESCAPE:
             if self.show_help:
                 self.show_help = False
+            elif self.show_inside:
+                self.toggle_inside()
             else:
                 self.running = False
         elif command and key == pygame.K_z and not shift and self._teach_to_undo():
@@ -196,6 +204,8 @@ class App:
             self.erasing = not self.erasing
         elif key == pygame.K_f:
             self.ask_to_forget()
+        elif key == pygame.K_i:
+            self.toggle_inside()
         elif key in (pygame.K_F1, pygame.K_h):
             self.show_help = not self.show_help
         elif key in (pygame.K_TAB, pygame.K_RIGHT):
@@ -224,6 +234,12 @@ class App:
             self.corrections.cancel()
             return False
         return True
+
+    def toggle_inside(self) -> None:
+        """Open or close the inside view (it takes the panel's place, wider)."""
+        self.show_inside = not self.show_inside
+        self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width,
+                                        inside=self.show_inside)
 
     # ------------------------------------------------------------------ drawing
     def _to_canvas(self, position) -> tuple[float, float]:
@@ -479,7 +495,11 @@ class App:
         screen.blit(self._canvas_cache[1], rect.topleft)
         pygame.draw.rect(screen, view.BAR, rect.inflate(4, 4), 2)
         self._draw_cursor()
-        self.panel.draw(screen, self.layout.panel, self)
+        if self.show_inside:
+            self.inside.draw(screen, self.layout.panel, self)
+        else:
+            self.panel.draw(screen, self.layout.panel, self)
+        view.draw_control(screen, self.fonts, self.layout.control, self.show_inside)
         if self.show_help:
             view.draw_help(screen, self.fonts, self.canvas_rect)
 

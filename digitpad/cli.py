@@ -27,6 +27,8 @@ def build_parser() -> argparse.ArgumentParser:
     predict = commands.add_parser("predict", help="print the number read in each picture")
     predict.add_argument("files", nargs="+", type=pathlib.Path, metavar="FILE")
     predict.add_argument("--json", action="store_true", help="one JSON object per line, for errors too")
+    predict.add_argument("--inside", action="store_true",
+                         help="JSON as --json, and each digit's readings and nearest reference digits")
     predict.add_argument("--no-adapt", action="store_true",
                          help="read without what you taught in the window (the model is chosen as the window "
                               "chooses it)")
@@ -69,14 +71,17 @@ def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strok
     return Recognizer(adapted, strokes=strokes)
 
 
-def describe(path, picture, recognizer) -> tuple[str, dict]:
+def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict]:
     """Read a picture (H, W[, C]) uint8: (the line predict prints, its JSON record). More
     digits than the recogniser reads are counted ("found"); a picture of one flat shade is
-    named as such."""
+    named as such. With `inside`, each digit of the record also says what the inside view
+    shows (digitpad/inside.py)."""
     from digitpad import preprocess
 
     result = recognizer.recognise_picture(picture)
     record = {"file": str(path), **result.to_json(), "found": len(result.digits)}
+    if inside:
+        record["digits"] = inside_json(result, recognizer)["digits"]
     limit = recognizer.settings.max_digits
     if result.scribble and len(result.digits) == limit:  # more pieces than that: count them (rare)
         found = len(preprocess.split_digits(preprocess.image_to_mask(picture), recognizer.settings.preprocess))
@@ -92,9 +97,10 @@ def describe(path, picture, recognizer) -> tuple[str, dict]:
     return f"{path}: {result.text} {result.confidence:.1%}{verdict}", record
 
 
-def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
+def predict(files, as_json: bool, model_file=None, adapt: bool = True, inside: bool = False) -> int:
     """Read each picture; with `adapt`, with what the user taught in the window. The model is
-    chosen as the window chooses it, from the user's folder, with or without `adapt`."""
+    chosen as the window chooses it, from the user's folder, with or without `adapt`. With
+    `inside` (and as_json), each digit also says what the inside view shows."""
     from digitpad.model import ModelError
     from digitpad.pictures import PictureError, read_picture
 
@@ -120,7 +126,7 @@ def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:
                 return 2
             if model_file and recognizer.model.path != pathlib.Path(model_file):
                 status = 2  # the --model file was refused: the bundled model reads, as in the window
-        text, record = describe(path, picture, recognizer)
+        text, record = describe(path, picture, recognizer, inside=as_json and inside)
         print(json.dumps(record) if as_json else text, flush=True)
     if recognizer is not None:
         recognizer.close()
@@ -140,6 +146,19 @@ def quietly_through_a_closed_pipe(command) -> int:
         except (OSError, ValueError):
             pass
         return BROKEN_PIPE_STATUS
+
+def inside_json(result, recognizer) -> dict:
+    """result.to_json() with each digit's "inside": its readings and nearest reference digits."""
+    from digitpad.inside import load_reference_digits, read_inside
+
+    try:
+        reference, note = load_reference_digits(recognizer.model.path), ""
+    except ValueError as error:
+        reference, note = None, str(error)
+    data = result.to_json()
+    for index, digit in enumerate(data["digits"]):
+        digit["inside"] = read_inside(result, index, recognizer.model, reference, note).to_json()
+    return data
 
 
 def display_problem(user_video_driver: str | None) -> str | None:
@@ -169,7 +188,8 @@ def main(argv=None) -> int:
     arguments = build_parser().parse_args(argv)
     if arguments.command == "predict":
         return quietly_through_a_closed_pipe(
-            lambda: predict(arguments.files, arguments.json, arguments.model, adapt=not arguments.no_adapt))
+            lambda: predict(arguments.files, arguments.json or arguments.inside, arguments.model,
+                            adapt=not arguments.no_adapt, inside=arguments.inside))
     if arguments.self_test:
         from digitpad.selftest import run_self_test
 

@@ -64,7 +64,8 @@ class DigitModel:
         self.path = pathlib.Path(path)
         self.interpreter = load_interpreter(self.path)
         inputs = self.interpreter.get_input_details()
-        outputs = {tuple(output["shape"][1:]): output["index"] for output in self.interpreter.get_output_details()}
+        outputs = {tuple(int(side) for side in output["shape"][1:]): output["index"]
+                   for output in self.interpreter.get_output_details()}
         if len(inputs) != 1 or tuple(inputs[0]["shape"][1:]) != (28, 28, 1) or (10,) not in outputs:
             raise ModelError(f"model file {self.path} is not a 28x28 digit classifier")
         self.input_index = inputs[0]["index"]
@@ -73,11 +74,19 @@ class DigitModel:
         # a fine-tuned model from an older digitpad may not
         features = [index for shape, index in outputs.items() if len(shape) == 1]
         self.features_index = features[0] if len(features) == 1 else None
+        # the feature maps of each convolutional stage, (H, W, C), largest first, if the model
+        # exports them (training/export.py); read only by predict_with_maps
+        self.map_indices = tuple(outputs[shape] for shape in sorted((shape for shape in outputs if len(shape) == 3),
+                                                                    key=lambda shape: -shape[0] * shape[1]))
         self.lock = threading.Lock()  # one interpreter, callers on several threads
 
     @property
     def has_features(self) -> bool:
         return self.features_index is not None
+
+    @property
+    def has_maps(self) -> bool:
+        return bool(self.map_indices)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) float32 in [0, 1], white ink on black -> (N, 10) float32 probabilities."""
@@ -103,3 +112,20 @@ class DigitModel:
                         features = np.empty((len(images), len(vector)), np.float32)
                     features[row] = vector
         return probabilities, features
+
+    def predict_with_maps(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarray, ...]]:
+        """One (28, 28) float32 image in [0, 1] -> ((10,) probabilities, (F,) features or None,
+        the feature maps of each convolutional stage, largest first: (H, W, C) float32 each,
+        () when the model exports none). The same numbers predict_with_features gives."""
+        image = np.asarray(image, dtype=np.float32)
+        if image.shape != (28, 28):
+            raise ValueError(f"expected one image of shape (28, 28), got {image.shape}")
+        with self.lock:
+            self.interpreter.set_tensor(self.input_index, image[None, :, :, None])
+            self.interpreter.invoke()
+            probabilities = self.interpreter.get_tensor(self.output_index)[0]
+            features = None
+            if self.features_index is not None:
+                features = self.interpreter.get_tensor(self.features_index)[0]
+            maps = tuple(self.interpreter.get_tensor(index)[0] for index in self.map_indices)
+        return probabilities, features, maps

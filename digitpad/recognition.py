@@ -22,6 +22,9 @@ class DigitResult:
     doubt: str = ""  # why it is not sure, in a few words (see the reasons below); "" when sure
     strokes: tuple[int, ...] = ()  # indices, into the strokes recognised, of this digit's ink
     # strokes in drawing order (erasers are in no digit); () when read from a mask or a picture
+    picture_probabilities: tuple[float, ...] = ()  # the image model's reading (taught samples
+    # applied), before the stroke model's is combined with it; () when not given
+    stroke_probabilities: tuple[float, ...] = ()  # the stroke model's reading; () when it did not read this digit
 
 
 # Why a digit or a number is "not sure": each says in a few words which check failed.
@@ -46,6 +49,7 @@ class Result:
     digits: tuple[DigitResult, ...] = ()  # left to right
     scribble: bool = False  # too many pieces to be a number (`digits` holds the first max_digits)
     scribble_reason: str = ""  # why it is a scribble, e.g. "too many digits: at most 12"
+    strokes: tuple = ()  # the strokes read (drawings; digitpad.drawing.Stroke): DigitResult.strokes index these
 
     @property
     def text(self) -> str:
@@ -201,9 +205,12 @@ class Recognizer:
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
         stroke_readings = self._read_strokes(members, strokes, doubts, stroke_readings)  # joined pieces
         weight = self.settings.stroke_weight
+        pictures = list(probabilities)
         probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
                          for row, group in zip(probabilities, members, strict=True)]
-        return self._result(images, probabilities, scribble, doubts, members)
+        readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
+                    for picture, group in zip(pictures, members, strict=True)]
+        return self._result(images, probabilities, scribble, doubts, members, readings)
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
@@ -311,19 +318,22 @@ class Recognizer:
         reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
         return self._result(list(images), list(self.model.predict(images)), reason, doubts)
 
-    def _result(self, images, probabilities, scribble: str, doubts, members=None) -> Result:
+    def _result(self, images, probabilities, scribble: str, doubts, members=None, readings=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
         is not shaped like a digit ("" when it is, see _shape_doubt); members[i]: the indices
-        of digit i's strokes (none given: ())."""
+        of digit i's strokes (none given: ()); readings[i]: digit i's (picture, strokes)
+        probabilities before they were combined (none given: ((), ()))."""
         digits = []
         members = members if members is not None else [() for _ in images]
-        for image, row, doubt, strokes in zip(images, probabilities, doubts, members, strict=True):
+        readings = readings if readings is not None else [((), ()) for _ in images]
+        for image, row, doubt, strokes, (picture, pen) in zip(images, probabilities, doubts, members, readings,
+                                                              strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
             if not doubt and confidence < self.settings.confident:
                 doubt = low_confidence(confidence)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt,
-                                      tuple(strokes)))
+                                      tuple(strokes), picture, pen))
         return Result(tuple(digits), bool(scribble), scribble)
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int, groups=None) -> Result:
@@ -335,7 +345,9 @@ class Recognizer:
         is read as given, no pieces joined."""
         pieces, shown, members = self.stroke_pieces(strokes, canvas_size, groups)
         side = max(1, int(round(canvas_size * self.settings.recognition_scale)))
-        return self._read(pieces, shown, self.settings.min_digit_size * side, members, strokes, join=groups is None)
+        result = self._read(pieces, shown, self.settings.min_digit_size * side, members, strokes,
+                            join=groups is None)
+        return dataclasses.replace(result, strokes=tuple(strokes)) if result.digits else result
 
     def read_groups(self, strokes: list[Stroke], canvas_size: int, groups) -> np.ndarray:
         """Each group of strokes (indices into `strokes`) read as one digit by both readers ->

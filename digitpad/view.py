@@ -7,6 +7,7 @@ import numpy as np
 import pygame
 
 from digitpad import ink
+from digitpad.layout import CONTROL_SIZE
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -32,8 +33,9 @@ HELP_LINES = (
     ("Click a bar", "correct the picked digit to that digit"),
     ("F", "forget what you taught (asks first)"),
     ("Ctrl+S", "save drawing (PNG + JSON)"),
+    ("I", "inside: what both models see (Esc closes)"),
     ("F1, H", "show / hide this help"),
-    ("Esc", "cancel a correction / close help / quit"),
+    ("Esc", "cancel a correction / close the view / quit"),
 )
 
 
@@ -235,6 +237,8 @@ def _plan_at(lines, footer, state, fonts, rect, unit, heading_scale) -> PanelPla
         for piece in pieces:
             texts.append(PlacedText(piece, font, style.colour, _text_rect(font, piece, topleft=(x, y))))
             y += max(font.get_linesize(), texts[-1].rect.height)
+        if len(texts) == 1:  # the title: what follows goes below the inside view's button (layout.control)
+            y = max(y, rect.y + 8 + CONTROL_SIZE[1] + 2)
     footer_font = fonts.get(FOOTER.size * unit)
     footer_text = PlacedText(footer, footer_font, FOOTER.colour,
                              _text_rect(footer_font, footer, bottomleft=(x, rect.bottom - 10)))
@@ -408,6 +412,19 @@ class PanelPainter:
             self.key, self.result, self.surface = key, result, surface
         self.origin = rect.topleft
         screen.blit(self.surface, rect.topleft)
+
+
+CONTROL_FONT = 12  # font size of the inside view's button
+
+
+def draw_control(screen, fonts: Fonts, rect: pygame.Rect, is_open: bool) -> None:
+    """The button that opens the inside view (closes it when is_open), at layout.control."""
+    pygame.draw.rect(screen, ACCENT if is_open else BAR, rect, 1 if is_open else 0, border_radius=6)
+    key = ("control label", int(min(CONTROL_FONT, rect.height * 0.6)), is_open)  # rendered once, drawn every frame
+    if key not in fonts._cache:
+        fonts._cache[key] = fonts.get(key[1]).render("close  I" if is_open else "inside  I", True, TEXT)
+    label = fonts._cache[key]
+    screen.blit(label, label.get_rect(center=rect.center))
 
 
 HELP_SIZE = 15  # font size of the key help, when it fits ...

@@ -152,3 +152,57 @@ def test_saved_work_survives_a_restart(tmp_path):
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def test_predict_inside_reads_as_the_source(tmp_path):
+    """The executable carries the feature maps and the reference digits: predict --inside gives
+    the source's readings and nearest reference digits."""
+    from digitpad.cli import inside_json, load_recognizer
+    from digitpad.pictures import read_picture
+
+    sample = REPO / "assets" / "samples" / "sample-42.png"
+    completed = run(["predict", "--inside", "--no-adapt", str(sample)], tmp_path, tmp_path)
+    assert completed.returncode == 0, completed.stderr
+    frozen = json.loads(completed.stdout)["digits"]
+    recognizer = load_recognizer(None)
+    expected = inside_json(recognizer.recognise_picture(read_picture(sample)), recognizer)["digits"]
+    recognizer.close()
+    assert [digit["inside"]["verdict"] for digit in frozen] == [digit["inside"]["verdict"] for digit in expected]
+    assert [[n["label"] for n in digit["inside"]["nearest"]] for digit in frozen] == \
+        [[n["label"] for n in digit["inside"]["nearest"]] for digit in expected]
+    assert all(len(digit["inside"]["nearest"]) == 5 for digit in frozen)
+
+
+@pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo"))), reason="needs Xvfb, xdotool, xwininfo")
+def test_the_window_shows_the_inside_view(tmp_path):
+    """I opens the inside view in the real window and it follows a drawing; the first Esc
+    closes it (the program keeps running), the second quits."""
+    gui = str(pathlib.Path(EXE).with_name("digitpad"))
+    display = ":58"
+    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
+    try:
+        time.sleep(1.0)
+        environment = user_environment(tmp_path, DISPLAY=display)
+        del environment["SDL_VIDEODRIVER"]
+        app = subprocess.Popen([gui], cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True)
+        time.sleep(3.0)
+
+        def xdotool(*arguments):
+            subprocess.run(["xdotool", *arguments], env=environment, check=True, timeout=10)
+
+        window = find_window(environment)
+        xdotool("windowfocus", "--sync", window)
+        xdotool("key", "--window", window, "i")
+        xdotool("mousemove", "--window", window, "150", "100", "mousedown", "1")
+        for y in range(100, 400, 20):
+            xdotool("mousemove", "--window", window, "150", str(y))
+        xdotool("mouseup", "1")
+        time.sleep(1.0)
+        xdotool("key", "--window", window, "Escape")  # closes the view
+        time.sleep(1.0)
+        assert app.poll() is None, app.stderr.read()
+        xdotool("key", "--window", window, "Escape")  # quits
+        assert app.wait(timeout=20) == 0, app.stderr.read()
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
