@@ -2,7 +2,8 @@
 
 The main loop only routes (events -> update -> draw -> flip -> tick). Everything else lives
 in plain classes: Drawing (strokes, undo), Recognizer (preprocessing + model), the
-RecognitionWorker thread, UserStore (files) and view (pixels).
+RecognitionWorker thread, UserStore (files), TaughtFiles (which samples there are),
+StatusLine (the message), FramePacer (when to draw) and view (pixels).
 """
 
 import os
@@ -16,14 +17,18 @@ import pygame
 
 from digitpad import ink, view
 from digitpad.adaptation import AdaptedModel, learn_taught_samples
+from digitpad.desktop import name_the_window
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
+from digitpad.pacing import FramePacer
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
+from digitpad.status import StatusLine
 from digitpad.storage import UserStore, default_user_dir
 from digitpad.stroke_reader import StrokeReader
+from digitpad.taught_files import TaughtFiles
 from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
@@ -34,6 +39,7 @@ DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame
 class App:
     def __init__(self, settings: Settings = Settings(), model_file: pathlib.Path | None = None,
                  user_dir: pathlib.Path | None = None, stroke_model_file: pathlib.Path | None = None):
+        name_the_window()  # before the display is initialised, which reads it
         pygame.display.init()  # not pygame.init(): digitpad needs no sound (and no audio device)
         pygame.font.init()
         self.settings = settings
@@ -52,8 +58,9 @@ class App:
         self.pointer = None  # which pointer is drawing the current stroke
         self.show_help = False
         self.selected = 0  # which digit of a number the bars and teaching refer to
-        self.message = ""  # what the last action did, shown in the panel
-        self.message_is_error = False
+        self.status = StatusLine()  # what the last action did, shown in the panel while true
+        self.taught = TaughtFiles()  # the taught samples' files (read at start off this thread)
+        self.pacer = FramePacer(settings.window.frames_per_second)  # draws only when something changed
         self.model_notice = ""  # which model is used, when not the usual one, or why none is
         self.model_notice_is_error = False
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
@@ -69,13 +76,15 @@ class App:
         self.stroke_notice = ""  # why drawings are read without the stroke model, "" when they are not
         self.model_ready = False
         self.model_loaded = threading.Event()
-        self.worker = RecognitionWorker(self._recognise)
+        self.worker = RecognitionWorker(self._recognise, on_result=self.pacer.wake)
         self.draw()  # the first frame appears before the model is loaded
         pygame.display.flip()
         self.startup_probe = os.environ.get("DIGITPAD_STARTUP_PROBE") == "1"  # bench/startup.py
         if self.startup_probe:
             print("digitpad: first frame", flush=True)
-        threading.Thread(target=self._load_model, args=(model_file,), name="model-loader", daemon=True).start()
+        self.model_loader = threading.Thread(target=self._load_model, args=(model_file,), name="model-loader",
+                                             daemon=True)
+        self.model_loader.start()
 
     # ------------------------------------------------------------------ public, for tests and the loop
     @property
@@ -101,18 +110,38 @@ class App:
         self.worker.flush(timeout)
         self._after_result()
 
+    @property
+    def message(self) -> str:
+        """What the last action did, while it is still true ("" otherwise)."""
+        return self.status.shown(self.drawing.version).text
+
+    @property
+    def message_is_error(self) -> bool:
+        return self.status.shown(self.drawing.version).error
+
     def run(self) -> int:
         try:
             while self.running:
-                for event in pygame.event.get():
-                    self.handle_event(event)
-                self.update()
-                self.draw()
-                pygame.display.flip()
-                self.clock.tick(self.settings.window.frames_per_second)
+                self.step()
         finally:
             self.close()
         return 0
+
+    def step(self) -> bool:
+        """One pass of the main loop: events -> update -> draw -> flip -> tick, drawing only
+        when something changed, else sleeping (FramePacer). True if a frame was drawn."""
+        woken = self.pacer.take_wake()  # before the events: a wake-up after this one draws next pass
+        events = pygame.event.get()
+        for event in events:
+            self.handle_event(event)
+        self.update()
+        if not (events or woken):
+            self.pacer.idle()
+            return False
+        self.draw()
+        pygame.display.flip()
+        self.clock.tick(self.settings.window.frames_per_second)
+        return True
 
     def close(self) -> None:
         self.worker.stop()
@@ -182,7 +211,7 @@ class App:
             return
         elif key in (pygame.K_DELETE, pygame.K_BACKSPACE, pygame.K_c):
             self.drawing.clear()
-            self.message = ""
+            self.status.clear()
             self._submit_if_changed(force=True)
         elif key in (pygame.K_LEFTBRACKET, pygame.K_MINUS, pygame.K_KP_MINUS):
             self._change_brush(-1)
@@ -272,10 +301,10 @@ class App:
             self._notice(f"Using your fine-tuned model: {user_model}")
         if self.recognizer is not None and self.stroke_notice:
             self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
-        if self.recognizer is not None:
-            self._restore_teaching()
+        self._restore_teaching()
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
+        self.pacer.wake()
 
     def _load_stroke_reader(self) -> StrokeReader | None:
         """The stroke model that reads drawings beside the image model, or None (and
@@ -290,9 +319,15 @@ class App:
             return None
 
     def _restore_teaching(self) -> None:
-        """Teach the model again what the user taught before (the samples folder), before the
+        """On the loader thread: clean what a save that died left in the user folder, then
+        teach the model again what the user taught before (the samples folder), before the
         first drawing is read; files that are not readable samples are named and skipped."""
-        note = learn_taught_samples(self.recognizer.model, self.store.read_samples())
+        self.store.clean_up()
+        samples = self.store.read_samples()
+        self.taught.found(samples.paths)
+        if self.recognizer is None:
+            return
+        note = learn_taught_samples(self.recognizer.model, samples)
         if note:
             self._say(note, error=True)
 
@@ -340,11 +375,11 @@ class App:
         it was saved is not written again: the message names the file it is in."""
         strokes = self.drawing.strokes
         if not strokes:
-            self._say("Nothing to save: the canvas is empty.")
+            self._say_about_drawing("Nothing to save: the canvas is empty.")
             return None
         if self.saved is not None and self.saved[0] == self.drawing.version and self.saved[1].is_file():
             path = self.saved[1]
-            self._say(f"Already saved as {path.name} in {path.parent}")
+            self._say_about_drawing(f"Already saved as {path.name} in {path.parent}")
             return path
         self.flush()
         size = self.settings.canvas.canvas_size
@@ -352,10 +387,10 @@ class App:
         try:
             path = self.store.save_drawing(picture, [stroke.to_json() for stroke in strokes], self.result.to_json())
         except OSError as error:
-            self._say(f"Could not save: {error}", error=True)
+            self._say_about_drawing(f"Could not save: {error}", error=True)
             return None
         self.saved = (self.drawing.version, path)
-        self._say(f"Saved {path.name} in {path.parent}")
+        self._say_about_drawing(f"Saved {path.name} in {path.parent}")
         return path
 
     @property
@@ -375,7 +410,7 @@ class App:
             self._say("Nothing to teach: without a model nothing is read.", error=True)
             return None
         if not digits:
-            self._say("Draw a digit first, then press the right digit key to teach it.")
+            self._say_about_drawing("Draw a digit first, then press the right digit key to teach it.")
             return None
         index = min(self.selected, len(digits) - 1)
         # what is stored (8-bit) is what is taught, so a restart rebuilds exactly this adaptation
@@ -383,8 +418,9 @@ class App:
         try:
             path = self.store.save_sample(image, label)
         except OSError as error:
-            self._say(f"Could not store the sample: {error}", error=True)
+            self._say_about_drawing(f"Could not store the sample: {error}", error=True)
             return None
+        self.taught.added(path)
         model = self.recognizer.model
         if self.teaches_version != self.drawing.version:
             self.teaches, self.teaches_version = [], self.drawing.version
@@ -394,7 +430,7 @@ class App:
                       f"({model.cannot_adapt}).", error=True)
         else:
             model.teach(image, label)
-            self._say(f"Taught: this is a {label}. Ctrl+Z takes it back.")
+            self._say_about_drawing(f"Taught: this is a {label}. Ctrl+Z takes it back.")
             self._read_again()
         self.selected = (index + 1) % len(digits)
         return path
@@ -415,15 +451,20 @@ class App:
         except OSError as error:
             self._say(f"Could not remove the sample {path}: {error}", error=True)
             return False
+        self.taught.removed(path)
         if model.adapter is not None:
             model.adapter.remove_last()
             self._read_again()
-        self._say("Teach taken back.")
+        self._say_about_drawing("Teach taken back.")
         return True
 
     def ask_to_forget(self) -> None:
-        """F: ask before forgetting everything taught; the next key answers (Y forgets)."""
-        count = len(self.store.read_samples().labels)
+        """F: ask before forgetting everything taught; the next key answers (Y forgets).
+        Counted from what is known (TaughtFiles): the samples folder is not read here."""
+        if not self.taught.known:
+            self._say("Still reading what you taught: press F again in a moment.")
+            return
+        count = self.taught.count
         if not count and not self.adaptation_status:
             self._say("Nothing taught to forget.")
             return
@@ -438,10 +479,12 @@ class App:
             self._say("Kept what you taught.")
             return
         try:
-            removed = self.store.forget_samples()
+            removed = self.store.forget_samples(self.taught.paths)
         except OSError as error:
             self._say(f"Could not forget the samples: {error}", error=True)
             return
+        finally:
+            self.taught.keep_existing()
         if self.recognizer is not None and self.recognizer.model.adapter is not None:
             self.recognizer.model.adapter.clear()
         self.teaches = []
@@ -454,7 +497,12 @@ class App:
         self._submit_if_changed(force=True)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message, self.message_is_error = text, error
+        """A message true whatever is drawn: it stays until the next one."""
+        self.status.say(text, error)
+
+    def _say_about_drawing(self, text: str, error: bool = False) -> None:
+        """A message about the drawing as it is now: it goes once the drawing changes."""
+        self.status.say(text, error, self.drawing.version)
 
     # ------------------------------------------------------------------ drawing the window
     def draw(self) -> None:
