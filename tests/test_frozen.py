@@ -1,7 +1,8 @@
 """The built executable, run as a user would: no PYTHONPATH, another directory, no network.
 
 Skipped unless DIGITPAD_EXE names the built one-folder program (CI sets it after
-`pyinstaller build_exe.spec`); the restart test also needs Xvfb and xdotool.
+`pyinstaller build_exe.spec`), absolute or relative to the folder pytest starts in; the restart
+test also needs Xvfb, xdotool, xwininfo and xprop.
 """
 
 import json
@@ -17,7 +18,8 @@ import pytest
 
 from tests.conftest import REPO
 
-EXE = os.environ.get("DIGITPAD_EXE")
+# made absolute here: the tests run the program from temporary folders
+EXE = os.path.abspath(os.environ["DIGITPAD_EXE"]) if os.environ.get("DIGITPAD_EXE") else None
 pytestmark = pytest.mark.skipif(not EXE, reason="DIGITPAD_EXE not set: no built executable to test")
 
 
@@ -113,9 +115,11 @@ def find_window(environment) -> str:
     raise AssertionError(f"no digitpad window on the screen:\n{tree.stdout}")
 
 
-@pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo"))), reason="needs Xvfb, xdotool, xwininfo")
+@pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo", "xprop"))),
+                    reason="needs Xvfb, xdotool, xwininfo, xprop")
 def test_saved_work_survives_a_restart(tmp_path):
-    """Draw, teach and save in the real window; quit; start again: the files are still there."""
+    """Draw, teach and save in the real window; quit; start again: the files are still there.
+    The window's class is digitpad (not the program's file name)."""
     gui = str(pathlib.Path(EXE).with_name("digitpad"))
     display = ":57"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
@@ -133,6 +137,9 @@ def test_saved_work_survives_a_restart(tmp_path):
 
             if attempt == 0:
                 window = find_window(environment)
+                classes = subprocess.run(["xprop", "-id", window, "WM_CLASS"], env=environment, capture_output=True,
+                                         text=True, timeout=10).stdout
+                assert classes.strip() == 'WM_CLASS(STRING) = "digitpad", "digitpad"'
                 xdotool("windowfocus", "--sync", window)
                 xdotool("mousemove", "--window", window, "300", "100", "mousedown", "1")
                 for y in range(100, 500, 20):
