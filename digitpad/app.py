@@ -305,6 +305,7 @@ class App:
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
         self.pacer.wake()
+        self.store.clean_up()  # what a save killed midway left; after the start, which it need not delay
 
     def _load_stroke_reader(self) -> StrokeReader | None:
         """The stroke model that reads drawings beside the image model, or None (and
@@ -319,10 +320,9 @@ class App:
             return None
 
     def _restore_teaching(self) -> None:
-        """On the loader thread: clean what a save that died left in the user folder, then
-        teach the model again what the user taught before (the samples folder), before the
-        first drawing is read; files that are not readable samples are named and skipped."""
-        self.store.clean_up()
+        """On the loader thread: teach the model again what the user taught before (the
+        samples folder), before the first drawing is read; files that are not readable samples
+        are named and skipped. The window counts and forgets what is found (TaughtFiles)."""
         samples = self.store.read_samples()
         self.taught.found(samples.paths)
         if self.recognizer is None:

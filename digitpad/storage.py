@@ -186,7 +186,7 @@ class UserStore:
             for temp_path in _stale_temp_files(folder, now):
                 target = folder / TEMP_NAME.fullmatch(temp_path.name).group("name")
                 pair = DRAWING_FILE.fullmatch(target.name) if folder == self.drawings_dir else None
-                if pair and not target.exists():
+                if pair and not os.path.lexists(target):
                     other = target.with_suffix(".json" if pair.group("suffix") == "png" else ".png")
                     _remove_file(other, removed)
                 _remove_file(temp_path, removed)
@@ -221,7 +221,7 @@ def _stale_temp_files(folder: pathlib.Path, now: float) -> list[pathlib.Path]:
 def _remove_file(path: pathlib.Path, removed: list[pathlib.Path]) -> None:
     """Remove path if it is a file, and add it to removed; one that cannot be removed stays."""
     try:
-        if path.is_file():
+        if path.is_file() and not path.is_symlink():
             path.unlink()
             removed.append(path)
     except OSError:

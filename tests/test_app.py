@@ -615,7 +615,7 @@ def test_the_start_cleans_what_a_killed_save_left(user_home):
         os.utime(path, (time.time() - STALE_TEMP_SECONDS - 1,) * 2)
     application = App(user_dir=user_home)
     try:
-        application.flush()
+        application.model_loader.join(timeout=30)  # it cleans once the model is loaded
         assert sorted(drawings.iterdir()) == kept
     finally:
         application.close()
