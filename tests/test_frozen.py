@@ -17,6 +17,7 @@ import numpy as np
 import pytest
 
 from tests.conftest import REPO
+from tests.xserver import open_window, start_x_server, window_ids, x_client
 
 # made absolute here: the tests run the program from temporary folders
 EXE = os.path.abspath(os.environ["DIGITPAD_EXE"]) if os.environ.get("DIGITPAD_EXE") else None
@@ -108,11 +109,9 @@ def test_missing_model_gives_a_message(tmp_path):
 
 def find_window(environment) -> str:
     """The id of the window titled digitpad (xdotool's search misses it without a window manager)."""
-    tree = subprocess.run(["xwininfo", "-root", "-tree"], env=environment, capture_output=True, text=True, timeout=10)
-    for line in tree.stdout.splitlines():
-        if '"digitpad"' in line:
-            return str(int(line.split()[0], 16))
-    raise AssertionError(f"no digitpad window on the screen:\n{tree.stdout}")
+    ids = window_ids(environment, "digitpad")
+    assert ids, "no digitpad window on the screen"
+    return str(int(ids[0], 16))
 
 
 @pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo", "xprop"))),
@@ -121,24 +120,21 @@ def test_saved_work_survives_a_restart(tmp_path):
     """Draw, teach and save in the real window; quit; start again: the files are still there.
     The window's class is digitpad (not the program's file name)."""
     gui = str(pathlib.Path(EXE).with_name("digitpad"))
-    display = ":57"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
+    server, display = start_x_server(tmp_path / "xvfb.log")
     try:
-        time.sleep(1.0)
         environment = user_environment(tmp_path, DISPLAY=display)
         del environment["SDL_VIDEODRIVER"]
         data = tmp_path / ".local" / "share" / "digitpad"
         for attempt in range(2):
-            app = subprocess.Popen([gui], cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True)
-            time.sleep(3.0)
+            app, _ = open_window([gui], environment, tmp_path)
+            time.sleep(2.0)  # the model loaded
 
             def xdotool(*arguments):
-                subprocess.run(["xdotool", *arguments], env=environment, check=True, timeout=10)
+                x_client(["xdotool", *arguments], environment, check=True)
 
             if attempt == 0:
                 window = find_window(environment)
-                classes = subprocess.run(["xprop", "-id", window, "WM_CLASS"], env=environment, capture_output=True,
-                                         text=True, timeout=10).stdout
+                classes = x_client(["xprop", "-id", window, "WM_CLASS"], environment)
                 assert classes.strip() == 'WM_CLASS(STRING) = "digitpad", "digitpad"'
                 xdotool("windowfocus", "--sync", window)
                 xdotool("mousemove", "--window", window, "300", "100", "mousedown", "1")
@@ -152,8 +148,7 @@ def test_saved_work_survives_a_restart(tmp_path):
             else:
                 assert len(list((data / "drawings").glob("*.png"))) == 1
                 assert len(list((data / "samples" / "1").glob("*.png"))) == 1
-            subprocess.run(["xdotool", "key", "--window", find_window(environment), "Escape"],
-                           env=environment, timeout=10)
+            x_client(["xdotool", "key", "--window", find_window(environment), "Escape"], environment)
             assert app.wait(timeout=20) == 0, app.stderr.read()
         assert len(list((data / "drawings").glob("*.json"))) == 1
     finally:
