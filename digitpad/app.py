@@ -2,7 +2,8 @@
 
 The main loop only routes (events -> update -> draw -> flip -> tick). Everything else lives
 in plain classes: Drawing (strokes, undo), Recognizer (preprocessing + model), the
-RecognitionWorker thread, UserStore (files) and view (pixels).
+RecognitionWorker thread, UserStore (files), TaughtFiles (which samples there are),
+StatusLine (the message), FramePacer (when to draw) and view (pixels).
 """
 
 import os
@@ -16,16 +17,20 @@ import pygame
 from digitpad import ink, view
 from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.correction import Corrections
+from digitpad.desktop import name_the_window
 from digitpad.drawing import Drawing
 from digitpad.inside_view import InsideView
 from digitpad.layout import Layout
 from digitpad.model import ModelError
 from digitpad.model_choice import choose_model
+from digitpad.pacing import FramePacer
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
+from digitpad.status import StatusLine
 from digitpad.storage import UserStore, default_user_dir
 from digitpad.stroke_reader import StrokeReader
+from digitpad.taught_files import TaughtFiles
 from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
@@ -36,6 +41,7 @@ DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame
 class App:
     def __init__(self, settings: Settings = Settings(), model_file: pathlib.Path | None = None,
                  user_dir: pathlib.Path | None = None, stroke_model_file: pathlib.Path | None = None):
+        name_the_window()  # before the display is initialised, which reads it
         pygame.display.init()  # not pygame.init(): digitpad needs no sound (and no audio device)
         pygame.font.init()
         self.settings = settings
@@ -56,12 +62,13 @@ class App:
         self.pointer = None  # which pointer is drawing the current stroke
         self.show_help = False
         self.selected = 0  # which digit of a number the bars and teaching refer to
-        self.message = ""  # what the last action did, shown in the panel
-        self.message_is_error = False
+        self.status = StatusLine()  # what the last action did, shown in the panel while true
+        self.taught = TaughtFiles()  # the taught samples' files (read at start off this thread)
+        self.pacer = FramePacer(settings.window.frames_per_second)  # draws only when something changed
         self.model_notice = ""  # which model is used, when not the usual one, or why none is
         self.model_notice_is_error = False
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
-        self.corrections = Corrections(settings.recognition.max_digits)  # Return, the digits, Return
+        self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
         self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
         self.running = True
         self.last_submit = 0.0
@@ -72,13 +79,15 @@ class App:
         self.stroke_notice = ""  # why drawings are read without the stroke model, "" when they are not
         self.model_ready = False
         self.model_loaded = threading.Event()
-        self.worker = RecognitionWorker(self._recognise)
+        self.worker = RecognitionWorker(self._recognise, on_result=self.pacer.wake)
         self.draw()  # the first frame appears before the model is loaded
         pygame.display.flip()
         self.startup_probe = os.environ.get("DIGITPAD_STARTUP_PROBE") == "1"  # bench/startup.py
         if self.startup_probe:
             print("digitpad: first frame", flush=True)
-        threading.Thread(target=self._load_model, args=(model_file,), name="model-loader", daemon=True).start()
+        self.model_loader = threading.Thread(target=self._load_model, args=(model_file,), name="model-loader",
+                                             daemon=True)
+        self.model_loader.start()
 
     # ------------------------------------------------------------------ public, for tests and the loop
     @property
@@ -104,18 +113,38 @@ class App:
         self.worker.flush(timeout)
         self._after_result()
 
+    @property
+    def message(self) -> str:
+        """What the last action did, while it is still true ("" otherwise)."""
+        return self.status.shown(self.drawing.version).text
+
+    @property
+    def message_is_error(self) -> bool:
+        return self.status.shown(self.drawing.version).error
+
     def run(self) -> int:
         try:
             while self.running:
-                for event in pygame.event.get():
-                    self.handle_event(event)
-                self.update()
-                self.draw()
-                pygame.display.flip()
-                self.clock.tick(self.settings.window.frames_per_second)
+                self.step()
         finally:
             self.close()
         return 0
+
+    def step(self) -> bool:
+        """One pass of the main loop: events -> update -> draw -> flip -> tick, drawing only
+        when something changed, else sleeping (FramePacer). True if a frame was drawn."""
+        woken = self.pacer.take_wake()  # before the events: a wake-up after this one draws next pass
+        events = pygame.event.get()
+        for event in events:
+            self.handle_event(event)
+        self.update()
+        if not (events or woken):
+            self.pacer.idle()
+            return False
+        self.draw()
+        pygame.display.flip()
+        self.clock.tick(self.settings.window.frames_per_second)
+        return True
 
     def close(self) -> None:
         self.worker.stop()
@@ -194,7 +223,7 @@ class App:
             return
         elif key in (pygame.K_DELETE, pygame.K_BACKSPACE, pygame.K_c):
             self.drawing.clear()
-            self.message = ""
+            self.status.clear()
             self._submit_if_changed(force=True)
         elif key in (pygame.K_LEFTBRACKET, pygame.K_MINUS, pygame.K_KP_MINUS):
             self._change_brush(-1)
@@ -229,7 +258,7 @@ class App:
             self.apply_correction()
         elif key == pygame.K_ESCAPE:
             self.corrections.cancel()
-            self._say("Correction cancelled.")
+            self._say_about_drawing("Correction cancelled.")
         else:
             self.corrections.cancel()
             return False
@@ -249,8 +278,7 @@ class App:
     def _pointer_down(self, pointer, position, erase: bool) -> None:
         if self.pointer is not None or self.show_help or not self.canvas_rect.collidepoint(position):
             return
-        if self.corrections.cancel():
-            self._say("Correction cancelled: a new stroke.")
+        self.corrections.cancel()  # a new stroke cancels a correction being typed
         self.pointer = pointer
         width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
         self.drawing.begin(self._to_canvas(position), width, erase)
@@ -292,10 +320,11 @@ class App:
             self._notice(choice.notice, error=choice.is_error)
         if self.recognizer is not None and self.stroke_notice:
             self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
-        if self.recognizer is not None:
-            self._restore_teaching()
+        self._restore_teaching()
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()
+        self.pacer.wake()
+        self.store.clean_up()  # what a save killed midway left; after the start, which it need not delay
 
     def _load_stroke_reader(self) -> StrokeReader | None:
         """The stroke model that reads drawings beside the image model, or None (and
@@ -310,9 +339,14 @@ class App:
             return None
 
     def _restore_teaching(self) -> None:
-        """Teach the model again what the user taught before (the samples folder), before the
-        first drawing is read; files that are not readable samples are named and skipped."""
-        note = learn_taught_samples(self.recognizer.model, self.store.read_samples())
+        """On the loader thread: teach the model again what the user taught before (the
+        samples folder), before the first drawing is read; files that are not readable samples
+        are named and skipped. The window counts and forgets what is found (TaughtFiles)."""
+        samples = self.store.read_samples()
+        self.taught.found(samples.paths)
+        if self.recognizer is None:
+            return
+        note = learn_taught_samples(self.recognizer.model, samples)
         if note:
             self._say(note, error=True)
 
@@ -362,11 +396,11 @@ class App:
         it was saved is not written again: the message names the file it is in."""
         strokes = self.drawing.strokes
         if not strokes:
-            self._say("Nothing to save: the canvas is empty.")
+            self._say_about_drawing("Nothing to save: the canvas is empty.")
             return None
         if self.saved is not None and self.saved[0] == self.drawing.version and self.saved[1].is_file():
             path = self.saved[1]
-            self._say(f"Already saved as {path.name} in {path.parent}")
+            self._say_about_drawing(f"Already saved as {path.name} in {path.parent}")
             return path
         self.flush()
         size = self.settings.canvas.canvas_size
@@ -374,10 +408,10 @@ class App:
         try:
             path = self.store.save_drawing(picture, [stroke.to_json() for stroke in strokes], self.result.to_json())
         except OSError as error:
-            self._say(f"Could not save: {error}", error=True)
+            self._say_about_drawing(f"Could not save: {error}", error=True)
             return None
         self.saved = (self.drawing.version, path)
-        self._say(f"Saved {path.name} in {path.parent}")
+        self._say_about_drawing(f"Saved {path.name} in {path.parent}")
         return path
 
     @property
@@ -399,7 +433,7 @@ class App:
             self._say("Nothing to correct: without a model nothing is read.", error=True)
             return
         if not self.drawing.strokes:
-            self._say("Draw a number first, then press Return and type what it is.")
+            self._say_about_drawing("Draw a number first, then press Return and type what it is.")
             return
         self.corrections.open(digit)
         self._say("")
@@ -422,16 +456,17 @@ class App:
             self._say("Nothing to teach: without a model nothing is read.", error=True)
             return
         if not digits:
-            self._say("Draw a digit first, then press Return and type what it is.")
+            self._say_about_drawing("Draw a digit first, then press Return and type what it is.")
             return
         index = min(self.selected, len(digits) - 1)
         typed = "".join(str(label) if position == index else str(digit.digit) for position, digit in enumerate(digits))
         self._apply(lambda *context: self.corrections.apply(*context, typed=typed, only=index))
+        self.selected = (index + 1) % len(digits)  # the next digit, to correct one after another
 
     def _apply(self, correct) -> None:
         message, error = correct(self.recognizer, self.store, self.drawing.all_strokes(),
                                  self.settings.canvas.canvas_size, self.result, self.drawing.version)
-        self._say(message, error)
+        self._say_about_drawing(message, error)
         self._read_again()
 
     def _teach_to_undo(self) -> bool:
@@ -444,13 +479,17 @@ class App:
         if not self._teach_to_undo():
             return False
         message, error = self.corrections.undo(self.recognizer.model, self.store, self.drawing.version)
-        self._say(message, error)
+        self._say_about_drawing(message, error)
         self._read_again()
         return not error
 
     def ask_to_forget(self) -> None:
-        """F: ask before forgetting everything taught; the next key answers (Y forgets)."""
-        count = len(self.store.read_samples().labels)
+        """F: ask before forgetting everything taught; the next key answers (Y forgets).
+        Counted from what is known (TaughtFiles): the samples folder is not read here."""
+        if not self.taught.known:
+            self._say("Still reading what you taught: press F again in a moment.")
+            return
+        count = self.taught.count
         if not count and not self.adaptation_status:
             self._say("Nothing taught to forget.")
             return
@@ -465,10 +504,12 @@ class App:
             self._say("Kept what you taught.")
             return
         try:
-            removed = self.store.forget_samples()
+            removed = self.store.forget_samples(self.taught.paths)
         except OSError as error:
             self._say(f"Could not forget the samples: {error}", error=True)
             return
+        finally:
+            self.taught.keep_existing()
         if self.recognizer is not None:
             self.recognizer.model.forget()
         self.corrections.forget()
@@ -481,7 +522,12 @@ class App:
         self._submit_if_changed(force=True)
 
     def _say(self, text: str, error: bool = False) -> None:
-        self.message, self.message_is_error = text, error
+        """A message true whatever is drawn: it stays until the next one."""
+        self.status.say(text, error)
+
+    def _say_about_drawing(self, text: str, error: bool = False) -> None:
+        """A message about the drawing as it is now: it goes once the drawing changes."""
+        self.status.say(text, error, self.drawing.version)
 
     # ------------------------------------------------------------------ drawing the window
     def draw(self) -> None:

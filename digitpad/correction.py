@@ -111,8 +111,9 @@ class Corrections:
     """The correction being typed, the grouping the last one gave the drawing, and what the
     corrections since the drawing last changed taught (so Ctrl+Z can take them back)."""
 
-    def __init__(self, max_digits: int):
+    def __init__(self, max_digits: int, files=None):
         self.max_digits = max_digits  # no more digits than the recogniser reads can be typed
+        self.files = files  # told of each sample file stored and removed (taught_files.TaughtFiles), or None
         self.typed: str | None = None  # the digits typed so far; None when no correction is open
         self._grouping: tuple[int, tuple[tuple[int, ...], ...]] | None = None  # (version, groups)
         self._taught: list[_Taught] = []
@@ -182,8 +183,10 @@ class Corrections:
                 model.teach(image, alignment.digits[index], joined=joined)
                 taught.paths.append(path)
                 taught.joined.append(joined)
+                if self.files is not None:
+                    self.files.added(path)
         except OSError as error:
-            self._take_back(taught, model, store)
+            self._take_back(taught, model, store, self.files)
             return f"Could not store the sample: {error}", True
         finally:
             if taught.paths:
@@ -204,15 +207,17 @@ class Corrections:
         if self._grouping is not None and self._grouping[0] == version and not self.can_undo(version):
             self._grouping = None
         try:
-            self._take_back(taught, model, store)
+            self._take_back(taught, model, store, self.files)
         except OSError as error:
             return f"Could not remove a taught sample: {error}", True
         return "Correction taken back.", False
 
     @staticmethod
-    def _take_back(taught: _Taught, model, store) -> None:
+    def _take_back(taught: _Taught, model, store, files) -> None:
         while taught.paths:
             store.delete_sample(taught.paths[-1])
+            if files is not None:
+                files.removed(taught.paths[-1])
             taught.paths.pop()
             model.untaught(joined=taught.joined.pop())
 

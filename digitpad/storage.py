@@ -5,7 +5,9 @@ import datetime
 import json
 import os
 import pathlib
+import re
 import secrets
+import time
 
 import cv2
 import numpy as np
@@ -48,10 +50,9 @@ def _create_temp_file(folder: pathlib.Path, name: str) -> tuple[int, pathlib.Pat
     raise FileExistsError(f"no free temporary name for {name} in {folder}")
 
 
-def atomic_write(path: pathlib.Path, data: bytes) -> pathlib.Path:
-    """Write data to path via a temp file in the same folder and a rename: never a half file.
-    The file gets the user's usual permissions (see NEW_FILE_MODE)."""
-    path = pathlib.Path(path)
+def _write_temp(path: pathlib.Path, data: bytes) -> pathlib.Path:
+    """Write data, flushed to disk, to a new temporary file beside path; returns the temporary
+    file's path (removed again if writing fails)."""
     path.parent.mkdir(parents=True, exist_ok=True)
     handle, temp_path = _create_temp_file(path.parent, path.name)
     try:
@@ -59,11 +60,39 @@ def atomic_write(path: pathlib.Path, data: bytes) -> pathlib.Path:
             temp_file.write(data)
             temp_file.flush()
             os.fsync(temp_file.fileno())
-        os.replace(temp_path, path)
     except BaseException:
         temp_path.unlink(missing_ok=True)
         raise
-    return path
+    return temp_path
+
+
+def atomic_write(path: pathlib.Path, data: bytes) -> pathlib.Path:
+    """Write data to path via a temp file in the same folder and a rename: never a half file.
+    The file gets the user's usual permissions (see NEW_FILE_MODE)."""
+    return atomic_write_all([(pathlib.Path(path), data)])[0]
+
+
+def atomic_write_all(files: list[tuple[pathlib.Path, bytes]]) -> list[pathlib.Path]:
+    """Write several (path, data) files: all are written to temporary files first, then renamed
+    in the order given, so the last file appears only once all the others are in place. A
+    failure removes the temporary files and the new files this call already renamed into place
+    (a file that existed before is never removed)."""
+    temps, placed = [], []
+    new = [not pathlib.Path(path).exists() for path, _ in files]
+    try:
+        for path, data in files:
+            temps.append(_write_temp(pathlib.Path(path), data))
+        for temp_path, (path, _) in zip(temps, files, strict=True):
+            os.replace(temp_path, path)
+            placed.append(pathlib.Path(path))
+    except BaseException:
+        for temp_path in temps:
+            temp_path.unlink(missing_ok=True)
+        for path, was_new in zip(placed, new, strict=False):
+            if was_new:
+                path.unlink(missing_ok=True)
+        raise
+    return [pathlib.Path(path) for path, _ in files]
 
 
 def encode_png(image: np.ndarray) -> bytes:
@@ -92,14 +121,17 @@ class UserStore:
         return self.root / "samples"
 
     def save_drawing(self, picture: np.ndarray, strokes_json: list, result_json: dict) -> pathlib.Path:
-        """Write drawing-<time>.png and drawing-<time>.json; returns the PNG's path.
+        """Write drawing-<time>.json and drawing-<time>.png; returns the PNG's path.
 
-        The JSON goes last, so a drawing's JSON never exists without its picture.
+        Both are written to temporary files first, then the JSON is renamed into place and the
+        PNG last: a drawing's PNG never exists without its JSON. If the process dies between the
+        two renames, a JSON is left with the PNG's temporary file beside it, and clean_up()
+        removes that half pair at the next start.
         """
         stem = f"drawing-{timestamp()}"
-        png = atomic_write(self.drawings_dir / f"{stem}.png", encode_png(picture))
         document = {"format": "digitpad-drawing", "version": 1, "strokes": strokes_json, "result": result_json}
-        atomic_write(self.drawings_dir / f"{stem}.json", json.dumps(document, indent=1).encode())
+        _, png = atomic_write_all([(self.drawings_dir / f"{stem}.json", json.dumps(document, indent=1).encode()),
+                                   (self.drawings_dir / f"{stem}.png", encode_png(picture))])
         return png
 
     def save_sample(self, image: np.ndarray, label: int, prefix: str = "sample-") -> pathlib.Path:
@@ -122,20 +154,92 @@ class UserStore:
         return read_samples(self.samples_dir)
 
     def delete_sample(self, path: pathlib.Path) -> None:
-        """Remove one taught sample (undoing a teach); a file already gone is no error."""
+        """Remove one taught sample (undoing a teach), and its digit's folder if that is left
+        empty; a file already gone is no error."""
         path = pathlib.Path(path)
         if self.samples_dir.resolve() not in path.resolve().parents:
             raise ValueError(f"{path} is not a taught sample in {self.samples_dir}")
         path.unlink(missing_ok=True)
+        _remove_if_empty(path.parent)
 
-    def forget_samples(self) -> int:
-        """Remove every taught sample digitpad reads (samples/<digit>/*.png); other files stay.
-        Returns how many were removed."""
+    def forget_samples(self, paths) -> int:
+        """Remove the taught samples at `paths` (the ones digitpad knows it stored or read;
+        other files in the samples folder stay), and the digit folders left empty. Nothing is
+        read: this runs on the window's thread. Returns how many were removed."""
         removed = 0
-        for path in self.read_samples().paths:
-            path.unlink(missing_ok=True)
+        for path in paths:
+            self.delete_sample(path)
             removed += 1
         return removed
+
+    def clean_up(self, now: float | None = None) -> list[pathlib.Path]:
+        """At start: remove what an interrupted save left behind, and return what was removed.
+
+        That is digitpad's own temporary files (.<name>.<12 hex digits>.tmp) in the drawings
+        folder and in the digit folders of the samples folder, once they are STALE_TEMP_SECONDS
+        old (a younger one may be another running digitpad's save in progress); half a
+        drawing's pair whose other file never replaced its temporary file (the JSON whose PNG
+        never came, see save_drawing; or a PNG whose JSON never came, from digitpads that wrote
+        the PNG first); and digit folders left empty. A drawing saved completely, a half pair
+        with no temporary file beside it (the user deleted the other half), and any file not
+        named as digitpad names its own are never touched. Files that cannot be removed stay.
+        """
+        now = time.time() if now is None else now
+        removed = []
+        folders = [self.drawings_dir] + [self.samples_dir / str(digit) for digit in range(10)]
+        for folder in folders:
+            for temp_path in _stale_temp_files(folder, now):
+                target = folder / TEMP_NAME.fullmatch(temp_path.name).group("name")
+                pair = DRAWING_FILE.fullmatch(target.name) if folder == self.drawings_dir else None
+                if pair and not os.path.lexists(target):
+                    other = target.with_suffix(".json" if pair.group("suffix") == "png" else ".png")
+                    _remove_file(other, removed)
+                _remove_file(temp_path, removed)
+        removed += [folder for folder in folders[1:] if _remove_if_empty(folder)]
+        return removed
+
+
+STALE_TEMP_SECONDS = 60.0  # a temporary file older than this is left by a save that died: a save
+# writes, flushes and renames its few-kilobyte files in milliseconds
+TEMP_NAME = re.compile(r"\.(?P<name>.+)\.[0-9a-f]{12}\.tmp")  # _create_temp_file's names
+DRAWING_FILE = re.compile(r"drawing-\d{8}-\d{6}-\d{6}\.(?P<suffix>png|json)")  # save_drawing's pairs
+
+
+def _stale_temp_files(folder: pathlib.Path, now: float) -> list[pathlib.Path]:
+    """digitpad's own temporary files in folder at least STALE_TEMP_SECONDS old."""
+    stale = []
+    try:
+        entries = list(folder.iterdir()) if folder.is_dir() else []
+    except OSError:
+        return []
+    for entry in entries:
+        if not TEMP_NAME.fullmatch(entry.name):
+            continue
+        try:
+            if entry.is_file() and not entry.is_symlink() and now - entry.stat().st_mtime >= STALE_TEMP_SECONDS:
+                stale.append(entry)
+        except OSError:
+            continue  # gone meanwhile
+    return sorted(stale)
+
+
+def _remove_file(path: pathlib.Path, removed: list[pathlib.Path]) -> None:
+    """Remove path if it is a file, and add it to removed; one that cannot be removed stays."""
+    try:
+        if path.is_file() and not path.is_symlink():
+            path.unlink()
+            removed.append(path)
+    except OSError:
+        pass
+
+
+def _remove_if_empty(folder: pathlib.Path) -> bool:
+    """Remove folder if it is empty; True if it was removed."""
+    try:
+        folder.rmdir()
+        return True
+    except OSError:  # not empty, not there, or not ours to remove
+        return False
 
 
 @dataclasses.dataclass(frozen=True)

@@ -11,11 +11,13 @@ class RecognitionWorker:
 
     submit() never blocks; only the latest request is kept, so a slow recognition can never
     queue up behind the mouse. `latest` is the newest finished Result, `flush()` waits until
-    every submitted request has been answered.
+    every submitted request has been answered. `on_result()`, if given, is called on the worker's
+    thread after each result is stored (the window wakes up to show it); it must not block.
     """
 
-    def __init__(self, recognise):
+    def __init__(self, recognise, on_result=None):
         self.recognise = recognise
+        self.on_result = on_result
         self.condition = threading.Condition()
         self.pending = None  # (number, request) waiting to be recognised
         self.submitted = 0  # number of the newest request
@@ -63,4 +65,6 @@ class RecognitionWorker:
                 self.finished = max(self.finished, number)
                 self.latencies.append(time.perf_counter() - submitted_at)
                 del self.latencies[:-1000]
+                if self.on_result is not None:  # before flush() returns, so a flushed result has woken the window
+                    self.on_result()
                 self.condition.notify_all()

@@ -1,10 +1,12 @@
 import json
+import threading
 import time
 
 import numpy as np
 import pygame
 import pytest
 
+import digitpad.storage
 from digitpad import view
 from digitpad.drawing import Stroke
 from digitpad.settings import WindowSettings
@@ -463,3 +465,167 @@ def test_saving_an_unchanged_drawing_again_writes_nothing(app, user_home, change
             app.handle_event(step)
     second = app.save()
     assert second != first and count_files(drawings) == 4 and app.message.startswith("Saved")
+
+
+# ---------------------------------------------------------------- the loop sleeps when idle
+def settle(app):
+    """Run the loop until a pass draws nothing (the start's events and wake-ups are used up)."""
+    app.model_loader.join(timeout=30)
+    app.flush()
+    for _ in range(100):
+        if not app.step():
+            return
+    pytest.fail("the loop never stopped drawing")
+
+
+def counting_draws(app, monkeypatch) -> list:
+    drawn = []
+    real_draw = app.draw
+    monkeypatch.setattr(app, "draw", lambda: (drawn.append(1), real_draw()))
+    return drawn
+
+
+def test_an_idle_window_draws_nothing(app, monkeypatch):
+    settle(app)
+    drawn = counting_draws(app, monkeypatch)
+    assert not any(app.step() for _ in range(5)) and drawn == []
+
+
+@pytest.mark.parametrize("cause", ["mouse over the canvas", "key", "result", "loaded"])
+def test_the_loop_draws_when_something_changed(app, monkeypatch, cause):
+    settle(app)
+    drawn = counting_draws(app, monkeypatch)
+    centre = app.canvas_rect.center
+    if cause == "mouse over the canvas":
+        pygame.event.post(pygame.event.Event(pygame.MOUSEMOTION, pos=centre, rel=(1, 0), buttons=(0, 0, 0)))
+    elif cause == "key":
+        pygame.event.post(key_event(pygame.K_F1))
+    elif cause == "result":  # drawn through handle_event, not the queue: only the result wakes the loop
+        draw_strokes(app, SEVEN)
+        app.flush()
+    else:
+        app.model_loaded.clear()
+        loader = threading.Thread(target=app._load_model, args=(None,))
+        loader.start()
+        loader.join(timeout=30)
+    assert app.step() and drawn == [1]
+    assert not app.step()
+
+
+def test_live_recognition_goes_on_while_the_pointer_rests_mid_stroke(app):
+    settle(app)
+    events = stroke_events(SEVEN[0], app.canvas_rect.topleft)
+    for event in events[:-1]:
+        app.handle_event(event)
+    submitted = app.worker.submitted
+    app.last_submit = time.perf_counter() - app.settings.recognition.live_interval_seconds
+    app.step()  # no event: the pass still submits the stroke so far
+    assert app.worker.submitted == submitted + 1
+
+
+# ---------------------------------------------------------------- messages that stay true
+ERASER = [Stroke(((150, 130), (400, 130)), 24.0, erase=True)]
+STAYING_TRUE = {  # what was said -> (how, changes after which it must be gone)
+    "saved": (lambda app: app.save(), {"stroke": ONE, "erase": ERASER, "undo": "undo"}),
+    "already saved": (lambda app: (app.save(), app.save()), {"stroke": ONE, "erase": ERASER}),
+    "correction taken back": (lambda app: (app.teach(7), app.untaught()), {"undo": "undo"}),
+    "taught": (lambda app: app.teach(7), {"stroke": ONE}),
+}
+
+
+@pytest.mark.parametrize("said, change", [(said, change) for said, (_, changes) in STAYING_TRUE.items()
+                                          for change in changes])
+def test_a_message_about_the_drawing_goes_when_the_drawing_changes(app, said, change):
+    draw_strokes(app, SEVEN)
+    app.flush()
+    STAYING_TRUE[said][0](app)
+    message = app.message
+    app.handle_event(key_event(pygame.K_TAB))  # picking a digit changes no drawing
+    assert app.message == message and message and not app.message_is_error
+    step = STAYING_TRUE[said][1][change]
+    if step == "undo":
+        app.handle_event(key_event(pygame.K_z, CTRL))
+    else:
+        draw_strokes(app, step)
+    assert app.message == "" and "".join(line.text for line in view.panel_lines(app)).count(message) == 0
+
+
+def test_a_message_about_what_was_taught_stays_while_drawing(app):
+    draw_strokes(app, SEVEN)
+    app.teach(7)
+    app.handle_event(key_event(pygame.K_f))
+    app.handle_event(key_event(pygame.K_y))
+    forgot = app.message
+    draw_strokes(app, ONE)
+    assert forgot.startswith("Forgot 1 taught sample") and app.message == forgot
+
+
+# ---------------------------------------------------------------- taught samples' folders
+def test_forgetting_never_reads_the_samples_folder_on_the_windows_thread(app, user_home, monkeypatch):
+    draw_strokes(app, ONE + [Stroke(((420, 100), (420, 460)), 24.0)])
+    app.teach(1)
+    app.teach(4)
+    monkeypatch.setattr(app.store, "read_samples", lambda: pytest.fail("the samples folder was read"))
+    monkeypatch.setattr(digitpad.storage, "read_samples", lambda folder: pytest.fail("the samples folder was read"))
+    app.handle_event(key_event(pygame.K_f))
+    assert "all 2 taught samples" in app.message
+    app.handle_event(key_event(pygame.K_y))
+    assert app.message.startswith("Forgot 2 taught samples") and list((user_home / "samples").iterdir()) == []
+
+
+def test_samples_found_at_start_are_counted_and_forgotten(user_home):
+    from digitpad.app import App
+    from digitpad.storage import UserStore
+
+    store = UserStore(user_home)
+    for label in (3, 3, 5):
+        store.save_sample(np.zeros((28, 28), np.float32), label)
+    (store.samples_dir / "5" / "notes.txt").write_text("mine")
+    application = App(user_dir=user_home)
+    try:
+        application.flush()
+        application.handle_event(key_event(pygame.K_f))
+        assert "all 3 taught samples" in application.message
+        application.handle_event(key_event(pygame.K_y))
+        assert sorted(path.name for path in store.samples_dir.rglob("*")) == ["5", "notes.txt"]
+    finally:
+        application.close()
+
+
+def test_taking_back_the_only_teach_of_a_digit_removes_its_folder(app, user_home):
+    draw_strokes(app, SEVEN)
+    app.teach(7)
+    folder = user_home / "samples" / "7"
+    assert len(list(folder.glob("*.png"))) == 1
+    app.handle_event(key_event(pygame.K_z, CTRL))
+    assert app.message == "Correction taken back." and not folder.exists()
+
+
+def test_the_start_cleans_what_a_killed_save_left(user_home):
+    import os
+
+    from digitpad.app import App
+    from digitpad.storage import STALE_TEMP_SECONDS
+
+    drawings = user_home / "drawings"
+    drawings.mkdir(parents=True)
+    stem = "drawing-20261201-120000-000001"
+    left = [drawings / f"{stem}.json", drawings / f".{stem}.png.0123456789ab.tmp"]
+    kept = [drawings / "drawing-20261201-120000-000002.json", drawings / "drawing-20261201-120000-000002.png"]
+    for path in left + kept:
+        path.write_bytes(b"x")
+        os.utime(path, (time.time() - STALE_TEMP_SECONDS - 1,) * 2)
+    application = App(user_dir=user_home)
+    try:
+        application.model_loader.join(timeout=30)  # it cleans once the model is loaded
+        assert sorted(drawings.iterdir()) == kept
+    finally:
+        application.close()
+
+
+def test_the_window_is_classed_digitpad(app):
+    import os
+
+    from digitpad.desktop import CLASS_VARIABLES
+
+    assert all(os.environ[variable] == "digitpad" for variable in CLASS_VARIABLES)

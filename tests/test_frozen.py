@@ -1,7 +1,8 @@
 """The built executable, run as a user would: no PYTHONPATH, another directory, no network.
 
 Skipped unless DIGITPAD_EXE names the built one-folder program (CI sets it after
-`pyinstaller build_exe.spec`); the restart test also needs Xvfb and xdotool.
+`pyinstaller build_exe.spec`), absolute or relative to the folder pytest starts in; the restart
+test also needs Xvfb, xdotool, xwininfo and xprop.
 """
 
 import json
@@ -16,8 +17,10 @@ import numpy as np
 import pytest
 
 from tests.conftest import REPO
+from tests.xserver import open_window, start_x_server, window_ids, x_client
 
-EXE = os.environ.get("DIGITPAD_EXE")
+# made absolute here: the tests run the program from temporary folders
+EXE = os.path.abspath(os.environ["DIGITPAD_EXE"]) if os.environ.get("DIGITPAD_EXE") else None
 pytestmark = pytest.mark.skipif(not EXE, reason="DIGITPAD_EXE not set: no built executable to test")
 
 
@@ -106,33 +109,33 @@ def test_missing_model_gives_a_message(tmp_path):
 
 def find_window(environment) -> str:
     """The id of the window titled digitpad (xdotool's search misses it without a window manager)."""
-    tree = subprocess.run(["xwininfo", "-root", "-tree"], env=environment, capture_output=True, text=True, timeout=10)
-    for line in tree.stdout.splitlines():
-        if '"digitpad"' in line:
-            return str(int(line.split()[0], 16))
-    raise AssertionError(f"no digitpad window on the screen:\n{tree.stdout}")
+    ids = window_ids(environment, "digitpad")
+    assert ids, "no digitpad window on the screen"
+    return str(int(ids[0], 16))
 
 
-@pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo"))), reason="needs Xvfb, xdotool, xwininfo")
+@pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo", "xprop"))),
+                    reason="needs Xvfb, xdotool, xwininfo, xprop")
 def test_saved_work_survives_a_restart(tmp_path):
-    """Draw, teach and save in the real window; quit; start again: the files are still there."""
+    """Draw, teach and save in the real window; quit; start again: the files are still there.
+    The window's class is digitpad (not the program's file name)."""
     gui = str(pathlib.Path(EXE).with_name("digitpad"))
-    display = ":57"
-    server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
+    server, display = start_x_server(tmp_path / "xvfb.log")
     try:
-        time.sleep(1.0)
         environment = user_environment(tmp_path, DISPLAY=display)
         del environment["SDL_VIDEODRIVER"]
         data = tmp_path / ".local" / "share" / "digitpad"
         for attempt in range(2):
-            app = subprocess.Popen([gui], cwd=tmp_path, env=environment, stderr=subprocess.PIPE, text=True)
-            time.sleep(3.0)
+            app, _ = open_window([gui], environment, tmp_path)
+            time.sleep(2.0)  # the model loaded
 
             def xdotool(*arguments):
-                subprocess.run(["xdotool", *arguments], env=environment, check=True, timeout=10)
+                x_client(["xdotool", *arguments], environment, check=True)
 
             if attempt == 0:
                 window = find_window(environment)
+                classes = x_client(["xprop", "-id", window, "WM_CLASS"], environment)
+                assert classes.strip() == 'WM_CLASS(STRING) = "digitpad", "digitpad"'
                 xdotool("windowfocus", "--sync", window)
                 xdotool("mousemove", "--window", window, "300", "100", "mousedown", "1")
                 for y in range(100, 500, 20):
@@ -145,8 +148,7 @@ def test_saved_work_survives_a_restart(tmp_path):
             else:
                 assert len(list((data / "drawings").glob("*.png"))) == 1
                 assert len(list((data / "samples" / "1").glob("*.png"))) == 1
-            subprocess.run(["xdotool", "key", "--window", find_window(environment), "Escape"],
-                           env=environment, timeout=10)
+            x_client(["xdotool", "key", "--window", find_window(environment), "Escape"], environment)
             assert app.wait(timeout=20) == 0, app.stderr.read()
         assert len(list((data / "drawings").glob("*.json"))) == 1
     finally:

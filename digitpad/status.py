@@ -1,0 +1,34 @@
+"""The panel's message line: what the last action did, shown only while it is true."""
+
+import dataclasses
+
+
+@dataclasses.dataclass(frozen=True)
+class Message:
+    text: str  # "" when there is nothing to say
+    error: bool = False  # shown as a warning
+    drawing_version: int | None = None  # the drawing version it describes ("Saved ...", "Taught ...");
+    # it goes once the drawing changes. None: true whatever is drawn ("Forgot 3 taught samples")
+
+
+NOTHING = Message("")
+
+
+class StatusLine:
+    """The one message the panel shows; messages about the drawing go when the drawing changes."""
+
+    def __init__(self):
+        self._message = NOTHING
+
+    def say(self, text: str, error: bool = False, drawing_version: int | None = None) -> None:
+        self._message = Message(text, error, drawing_version)
+
+    def clear(self) -> None:
+        self._message = NOTHING
+
+    def shown(self, drawing_version: int) -> Message:
+        """The message to show with the drawing at drawing_version."""
+        about = self._message.drawing_version
+        if about is not None and about != drawing_version:
+            self._message = NOTHING  # versions only grow: it can never be true again
+        return self._message

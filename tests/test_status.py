@@ -1,0 +1,21 @@
+import pytest
+
+from digitpad.status import StatusLine
+
+
+@pytest.mark.parametrize("about, shown_later", [(3, ""), (None, "hello")])
+def test_a_message_about_the_drawing_goes_when_it_changes(about, shown_later):
+    status = StatusLine()
+    status.say("hello", error=True, drawing_version=about)
+    assert status.shown(3).text == "hello" and status.shown(3).error
+    assert status.shown(4).text == shown_later
+    assert status.shown(3).text == shown_later  # gone for good, not back at the old version
+
+
+def test_clear_and_a_new_message():
+    status = StatusLine()
+    status.say("one")
+    status.say("two", drawing_version=1)
+    assert status.shown(1).text == "two"
+    status.clear()
+    assert status.shown(1).text == "" and not status.shown(1).error
