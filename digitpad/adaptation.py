@@ -22,6 +22,7 @@ import hashlib
 import pathlib
 import threading
 
+import cv2
 import numpy as np
 
 
@@ -32,6 +33,24 @@ class AdaptationSettings:
     margin: float = 0.01  # a taught digit this much closer than every reference digit of
     # another label decides alone; nearer to the reference digits, its say shrinks to nothing
     max_samples: int = 5000  # taught digits kept in memory (the oldest go first)
+    variant_rotations: tuple[float, ...] = (-8.0, 8.0)  # each taught digit is also kept turned by
+    # these angles (degrees) ...
+    variant_shears: tuple[float, ...] = (-0.15, 0.15)  # ... and slanted by these shears: the same
+    # writer's next drawing of it is never quite the same (see bench/redraw_corrections.py)
+
+
+def variants(images: np.ndarray, settings: AdaptationSettings) -> np.ndarray:
+    """(N, 28, 28) float32 digit images -> (N, V, 28, 28) float32: each image itself first, then
+    turned and slanted about the centre as the settings say (V = 1 + their number)."""
+    images = np.asarray(images, np.float32).reshape(-1, 28, 28)
+    matrices = [cv2.getRotationMatrix2D((13.5, 13.5), angle, 1.0) for angle in settings.variant_rotations]
+    matrices += [np.array([[1.0, shear, -13.5 * shear], [0.0, 1.0, 0.0]]) for shear in settings.variant_shears]
+    out = np.empty((len(images), 1 + len(matrices), 28, 28), np.float32)
+    for row, image in enumerate(images):
+        out[row, 0] = image
+        for column, matrix in enumerate(matrices, start=1):
+            out[row, column] = cv2.warpAffine(image, matrix, (28, 28), flags=cv2.INTER_LINEAR, borderValue=0.0)
+    return out
 
 
 def normalise(features: np.ndarray) -> np.ndarray:
@@ -87,38 +106,49 @@ class Adapter:
         self._lock = threading.Lock()  # one writer at a time; readers take the current arrays
         self._features = np.zeros((0, self.reference_features.shape[1]), np.float32)  # (T, F) taught
         self._labels = np.zeros((0,), np.int64)  # (T,) their labels
+        self._owners = np.zeros((0,), np.int64)  # (T,) which taught digit each row is of (its variants)
+        self._next_owner = 0
 
     @property
     def count(self) -> int:
-        return len(self._labels)
+        """How many digits are taught (each may have several rows: its variants)."""
+        return len(np.unique(self._owners))
 
-    def add(self, features: np.ndarray, labels) -> None:
-        """Teach (F,) or (N, F) feature vectors with their label(s) 0-9."""
+    def add(self, features: np.ndarray, labels, per_digit: int = 1) -> None:
+        """Teach (F,) or (N, F) feature vectors with their label(s) 0-9; each run of `per_digit`
+        rows is one taught digit (the digit and its variants, taken back together)."""
         features = normalise(np.atleast_2d(features))
         labels = np.atleast_1d(np.asarray(labels, np.int64))
         if len(labels) != len(features):
             raise ValueError(f"{len(features)} feature vectors but {len(labels)} labels")
+        if per_digit < 1 or len(labels) % per_digit:
+            raise ValueError(f"{len(labels)} rows cannot be digits of {per_digit} rows each")
         if labels.size and (labels.min() < 0 or labels.max() > 9):
             raise ValueError(f"labels must be digits 0-9, got {sorted(set(labels.tolist()))}")
         if features.shape[1] != self.reference_features.shape[1]:
             raise ValueError(f"feature vectors of length {features.shape[1]}, the model's have "
                              f"{self.reference_features.shape[1]}")
         with self._lock:
-            kept = self.settings.max_samples
-            self._features = np.concatenate([self._features, features])[-kept:]
-            self._labels = np.concatenate([self._labels, labels])[-kept:]
+            owners = self._next_owner + np.arange(len(labels)) // per_digit
+            self._next_owner += len(labels) // per_digit
+            owners = np.concatenate([self._owners, owners])
+            kept = owners >= self._next_owner - self.settings.max_samples
+            self._features = np.concatenate([self._features, features])[kept]
+            self._labels = np.concatenate([self._labels, labels])[kept]
+            self._owners = owners[kept]
 
     def remove_last(self) -> bool:
-        """Forget the most recently taught digit; False if there was none."""
+        """Forget the most recently taught digit (with its variants); False if there was none."""
         with self._lock:
-            if not self.count:
+            if not len(self._owners):
                 return False
-            self._features, self._labels = self._features[:-1], self._labels[:-1]
+            kept = self._owners != self._owners.max()
+            self._features, self._labels, self._owners = self._features[kept], self._labels[kept], self._owners[kept]
             return True
 
     def clear(self) -> None:
         with self._lock:
-            self._features, self._labels = self._features[:0], self._labels[:0]
+            self._features, self._labels, self._owners = self._features[:0], self._labels[:0], self._owners[:0]
 
     def weights(self, features: np.ndarray) -> np.ndarray:
         """(N, F) features -> (N, 10) float32 w_c: how far the taught digits of each label decide
@@ -193,11 +223,13 @@ class AdaptedModel:
         cannot adapt."""
         if self.adapter is None:
             raise ValueError(f"cannot learn from teaching: {self.cannot_adapt}")
-        images = np.asarray(images, np.float32).reshape(-1, 28, 28)
-        features = self.model.predict_with_features(images)[1]
-        self.adapter.add(features, labels)
+        images = variants(images, self.adapter.settings)  # (N, V, 28, 28)
+        count, per_digit = images.shape[:2]
+        features = self.model.predict_with_features(images.reshape(-1, 28, 28))[1]
+        labels = np.repeat(np.broadcast_to(np.asarray(labels, np.int64), (count,)), per_digit)
+        self.adapter.add(features, labels, per_digit)
         if joined:
-            self.joins.add(features, labels)
+            self.joins.add(features, labels, per_digit)
 
     def untaught(self, joined: bool = False) -> None:
         """Take back the most recent teach (made with `joined` as given)."""

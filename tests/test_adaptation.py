@@ -112,3 +112,16 @@ def test_a_model_without_reference_predicts_unadapted(tmp_path, model):
 def test_normalise_keeps_zero_rows():
     rows = adaptation.normalise(np.array([[3.0, 4.0], [0.0, 0.0]]))
     assert np.allclose(rows, [[0.6, 0.8], [0.0, 0.0]])
+
+
+def test_a_taught_digit_keeps_turned_and_slanted_variants_taken_back_together(adapted, mnist_sample):
+    from digitpad.adaptation import variants
+
+    images, labels = mnist_sample
+    turned = variants(images[:2], adapted.adapter.settings)
+    assert turned.shape == (2, 5, 28, 28) and np.array_equal(turned[:, 0], images[:2])
+    assert not np.allclose(turned[:, 1:], turned[:, :1])  # the variants differ from the digit
+    adapted.teach(images[:2], labels[:2])
+    assert adapted.taught == 2 and len(adapted.adapter._labels) == 10
+    adapted.untaught()
+    assert adapted.taught == 1 and len(adapted.adapter._labels) == 5
