@@ -8,10 +8,11 @@ order, goes to
   1. the digit written so far over whose columns it lies (its middle column inside the digit's
      columns and their columns overlapping by within_columns; or overlapping by
      touching_columns when their inks touch); of several, the one most of the stroke lies over;
-  2. else the digit written just before it, when it touches that digit's ink, or comes within
-     part_gap of it without being as tall as a digit standing beside it (that starts the next
-     digit); so touching digits written one after the other stay one digit, as they do for
-     the geometric split (preprocess.split_digits);
+  2. else the digit written just before it, when it comes within part_gap of it (or touches
+     its ink) without being as tall as a digit standing beside it: that starts the next piece,
+     and the recogniser decides by reading whether the two are one digit (split_touching; with
+     it off, touching ink always goes on with the digit before it, as for the geometric split
+     of preprocess.split_digits);
   3. else a digit it is much smaller than and close beside (a floating flag, a broken stroke);
   4. else it starts a new digit.
 Digits are returned left to right, whatever order they were written in.
@@ -46,6 +47,10 @@ class GroupingSettings:
     # canvas (a few canvas pixels are enough to tell a crossing from a gap)
     max_touch_side: int = 1024  # ... which is at most this many pixels a side (ink further out,
     # far off any canvas, is not seen touching)
+    split_touching: bool = True  # a stroke as tall as a digit standing beside the digit before it
+    # starts a new piece even when their inks touch (two digits written touching); the recogniser
+    # then decides by reading whether the two are one digit (Recognizer._join_by_reading). False:
+    # touching ink always goes on with the digit before it (the hand-set rule 2)
     max_strokes: int = 200  # more ink strokes than this are not grouped one by one: one group
     # (a scribble, judged as a whole, as preprocess.split_digits does with too many pieces)
 
@@ -104,7 +109,10 @@ def _owner(index, box, groups, current, touch, settings):
             best, best_share = group, share
     if best is not None:
         return best
-    if current is not None and (_continues(box, current.box, settings) or touch.touches(index, current)):
+    if current is not None and _continues(box, current.box, settings):
+        return current
+    if current is not None and touch.touches(index, current) and not (
+            settings.split_touching and _stands_beside(box, current.box, settings)):
         return current
     # a part: much smaller than a digit close beside it
     size = max(box[2] - box[0], box[3] - box[1])
@@ -122,12 +130,18 @@ def _continues(box, digit, settings):
     digit: it is close to it (part_gap), and not a stroke as tall as a digit standing beside it
     (its middle column outside the digit's columns, and their columns overlapping less than
     touching_columns), which starts the next digit."""
-    height = digit[3] - digit[1]
-    if _box_distance(box, digit) >= settings.part_gap * height:
+    if _box_distance(box, digit) >= settings.part_gap * (digit[3] - digit[1]):
         return False
-    tall = box[3] - box[1] >= settings.part_size * height
+    return not _stands_beside(box, digit, settings)
+
+
+def _stands_beside(box, digit, settings):
+    """Whether a stroke (ink box `box`) is as tall as a digit standing beside `digit`: at least
+    part_size x its height, its middle column outside the digit's columns, and their columns
+    overlapping less than touching_columns."""
+    tall = box[3] - box[1] >= settings.part_size * (digit[3] - digit[1])
     beside = not digit[0] <= (box[0] + box[2]) / 2 <= digit[2] and _column_share(box, digit) < settings.touching_columns
-    return not (tall and beside)
+    return tall and beside
 
 
 def _column_share(box, other, of=None):

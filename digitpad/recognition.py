@@ -6,7 +6,7 @@ import dataclasses
 import cv2
 import numpy as np
 
-from digitpad import grouping, ink, preprocess
+from digitpad import grouping, ink, join_prior, preprocess, resources
 from digitpad.drawing import Stroke
 from digitpad.settings import RecognitionSettings
 
@@ -86,6 +86,16 @@ class Result:
 EMPTY = Result()
 
 PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before the log of combine_readings
+LEARNED_JOIN_BONUS = 1e3  # added to a joined run's score when a join the user taught decides it: always kept
+
+
+def _shipped_join_prior():
+    """The weights of the shipped grouping prior (model/grouping-prior.json), or None when the
+    file cannot be read (the hand-set join rules then decide)."""
+    try:
+        return join_prior.load_prior(resources.grouping_prior_path())
+    except ValueError:
+        return None
 
 
 def combine_readings(image: np.ndarray, strokes: np.ndarray, stroke_weight: float) -> np.ndarray:
@@ -153,6 +163,10 @@ class Recognizer:
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
         self.inference = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
+        # the geometric prior of Recognizer._join_by_reading: weights of digitpad.join_prior
+        # (settings.join_prior, or the shipped file); None (the file cannot be read): the
+        # hand-set join rules decide instead
+        self.join_prior = tuple(settings.join_prior) or _shipped_join_prior()
 
     def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None, min_side: float = 0.0) -> Result:
         """Ink mask (H, W) uint8, 1 = ink -> Result. `shown`, same shape, is the ink as the
@@ -187,15 +201,19 @@ class Recognizer:
         # and the stroke reader's reading of each piece's strokes (kept by their indices)
         stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
         probabilities = list(predicted.result())
-        if join:
+        if join and self.settings.join_by_reading and self.join_prior is not None:
+            stroke_readings = self._join_by_reading(pieces, images, probabilities, shown, members, strokes,
+                                                    verdicts, stroke_readings)
+        elif join:
             self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
         stroke_readings = self._read_strokes(members, strokes, doubts, stroke_readings)  # joined pieces
         weight = self.settings.stroke_weight
-        probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
-                         for row, group in zip(probabilities, members, strict=True)]
+        probabilities = [combine_readings(row, stroke_readings[group], weight)
+                         if group in stroke_readings and not doubt else row
+                         for row, group, doubt in zip(probabilities, members, doubts, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members)
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
@@ -206,8 +224,8 @@ class Recognizer:
         strokes no longer say what the user sees), for ink not shaped like a digit (doubts[i]
         says why; a scribble's long path is costly to read and is no digit either way), and for
         all digits without a stroke reader, without strokes (masks, pictures) or with a weight
-        of 0. Digits are grouped and joined on the image reading alone; this only changes what
-        each group is read as."""
+        of 0. Joining by reading (_join_by_reading) scores its candidates with both readings;
+        the hand-set join rules (_join_close_pieces) with the image's alone."""
         if self.strokes is None or not self.settings.stroke_weight or strokes is None:
             return known
         erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
@@ -252,6 +270,102 @@ class Recognizer:
         solid = shown if shown is not None and shown.any() else mask
         return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
+    def _join_by_reading(self, pieces, images, probabilities, shown, members, strokes, verdicts,
+                         stroke_readings) -> dict:
+        """Segmentation by reading. The pieces, left to right, are split into runs of neighbours
+        (at most settings.max_join_run pieces each, never further apart than max_join_gap x
+        their height), one digit per run, the best way by dynamic
+        programming over the sum, per digit, of
+            log p(its best digit | its ink, both readers)
+            + join_prior_weight x (log prior(join) of each neighbouring pair inside it
+                                   + log prior(apart) of the pair at its right edge)
+        with the prior digitpad.join_prior's logistic regression on the pairs' geometry. A
+        piece not shaped like a digit alone (too small, a dot, ...) reads at
+        settings.doubt_factor x its probability. Only runs whose every pair has a prior of
+        joining of at least min_join_prior, and whose ink is not far wider than a digit
+        (max_joined_aspect), are read; all of them in one model call, and the stroke reader's
+        reading meanwhile. A run that a digit the user joined by a correction decides
+        (learned_join_share, read confidently) is always one digit. Lists are changed in place,
+        as by _join_close_pieces; returns stroke_readings with the joined runs' readings added."""
+        settings = self.settings
+        count = len(pieces)
+        if count < 2:
+            return stroke_readings
+        learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
+        features = np.stack([join_prior.pair_features(pieces[index].box, pieces[index + 1].box, members[index],
+                                                      members[index + 1]) for index in range(count - 1)])
+        log_join, log_apart = join_prior.log_join_apart(features, self.join_prior)
+        heights = [piece.height for piece in pieces]
+        gaps = [(pieces[index + 1].box[0] - pieces[index].box[2]) / max(heights[index], heights[index + 1])
+                for index in range(count - 1)]
+        joinable = [gap < settings.max_join_gap and (log_join[index] >= np.log(settings.min_join_prior)
+                                                     or (learned_joins and gap < settings.join_gap))
+                    for index, gap in enumerate(gaps)]
+        runs = []  # (first, end): pieces first..end-1 as one digit
+        for first in range(count - 1):
+            for end in range(first + 2, min(count, first + settings.max_join_run) + 1):
+                if not joinable[end - 2]:
+                    break
+                left, top, right, bottom = preprocess.union_box([piece.box for piece in pieces[first:end]])
+                if right - left <= settings.max_joined_aspect * (bottom - top):
+                    runs.append((first, end))
+        if not runs:
+            return stroke_readings
+        joined_pieces, joined_members = [], []
+        for first, end in runs:
+            piece = pieces[first]
+            for other in pieces[first + 1 : end]:
+                piece = preprocess.join(piece, other)
+            joined_pieces.append(piece)
+            joined_members.append(tuple(sorted(index for group in members[first:end] for index in group)))
+        joined_images = [preprocess.digit_to_mnist(piece.mask, settings.preprocess) for piece in joined_pieces]
+        predicted = self.inference.submit(self._predict_joined, np.stack(joined_images), learned_joins)
+        stroke_readings = self._read_strokes(joined_members, strokes, [""] * len(runs), stroke_readings)
+        joined_probabilities, taught_shares = predicted.result()
+
+        def reading(row, group):
+            reading = stroke_readings.get(group)
+            row = row if reading is None else combine_readings(row, reading, settings.stroke_weight)
+            return float(np.log(max(float(row.max()), PROBABILITY_FLOOR)))
+
+        weight = settings.join_prior_weight
+        scores = {(index, index + 1): reading(probabilities[index], members[index])
+                  + (np.log(settings.doubt_factor) if verdicts[id(pieces[index])] else 0.0)
+                  for index in range(count)}
+        for number, (first, end) in enumerate(runs):
+            learned = taught_shares[number] >= settings.learned_join_share \
+                and joined_probabilities[number].max() >= settings.confident
+            scores[first, end] = reading(joined_probabilities[number], joined_members[number]) \
+                + weight * float(log_join[first : end - 1].sum()) + (LEARNED_JOIN_BONUS if learned else 0.0)
+        # best[end]: (score, start of the last run) of the best split of pieces[:end]
+        best = [(0.0, 0)] + [(-np.inf, 0)] * count
+        for end in range(1, count + 1):
+            for first in range(max(0, end - settings.max_join_run), end):
+                if (first, end) not in scores:
+                    continue
+                score = best[first][0] + scores[first, end] + (weight * float(log_apart[first - 1]) if first else 0.0)
+                if score > best[end][0]:
+                    best[end] = (score, first)
+        chosen, end = [], count
+        while end:
+            chosen.append((best[end][1], end))
+            end = best[end][1]
+        joined_at = {run: number for number, run in enumerate(runs)}
+        for first, end in chosen:  # right to left, so earlier indices stay put
+            if end - first < 2:
+                continue
+            number = joined_at[first, end]
+            joined_piece, joined_shown = pieces[first], shown[first]
+            for index in range(first + 1, end):
+                joined_shown = _join_shown(joined_piece, pieces[index], joined_shown, shown[index])
+                joined_piece = preprocess.join(joined_piece, pieces[index])
+            pieces[first:end] = [joined_pieces[number]]
+            images[first:end] = [joined_images[number]]
+            probabilities[first:end] = [joined_probabilities[number]]
+            shown[first:end] = [joined_shown]
+            members[first:end] = [joined_members[number]]
+        return stroke_readings
+
     def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
@@ -277,7 +391,8 @@ class Recognizer:
             if (unsure or touching or learned_joins) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
-                joined_probabilities, taught_share = self._predict_joined(image[None], learned_joins)
+                joined_probabilities, taught_shares = self._predict_joined(image[None], learned_joins)
+                joined_probabilities, taught_share = joined_probabilities[0], float(taught_shares[0])
                 best = joined_probabilities.max()
                 learned = taught_share >= settings.learned_join_share and best >= settings.confident
                 if (unsure and best > parts) or (touching and best >= settings.confident) or learned:
@@ -289,13 +404,13 @@ class Recognizer:
                     continue  # the joined digit may take its next neighbour too
             index += 1
 
-    def _predict_joined(self, image, learned_joins: bool):
-        """(1, 28, 28) joined ink -> ((10,) probabilities, how far a digit the user joined by a
-        correction decides its reading: 0 when none does, see AdaptedModel.predict_joined)."""
+    def _predict_joined(self, images, learned_joins: bool):
+        """(N, 28, 28) joined ink -> ((N, 10) probabilities, (N,) how far a digit the user joined
+        by a correction decides each reading: 0 when none does, see AdaptedModel.predict_joined)."""
         if learned_joins:
-            probabilities, share = self.model.predict_joined(image)
-            return probabilities[0], float(share[0])
-        return self.model.predict(image)[0], 0.0
+            probabilities, shares = self.model.predict_joined(images)
+            return np.asarray(probabilities), np.asarray(shares, np.float64)
+        return np.asarray(self.model.predict(images)), np.zeros(len(images))
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
         """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller

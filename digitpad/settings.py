@@ -36,6 +36,19 @@ class RecognitionSettings:
     learned_join_share: float = 0.5  # neighbours are also joined when a digit the user joined by a
     # correction decides the joined ink's reading this far (AdaptedModel.predict_joined) and it is
     # read confidently: the same writer's next two-stroke 4 is one digit
+    join_by_reading: bool = True  # neighbouring pieces are joined by reading: the grouping both
+    # readers and the geometric prior find likeliest (Recognizer._join_by_reading); False: by the
+    # hand-set rules of join_gap, touch_gap and part_size (Recognizer._join_close_pieces)
+    join_prior: tuple[float, ...] = ()  # weights of the geometric prior (digitpad.join_prior,
+    # bias last); (): the shipped model/grouping-prior.json (train_model.py --grouping-prior-only)
+    join_prior_weight: float = 1.0  # say of the prior against the readers' log probabilities
+    min_join_prior: float = 1e-3  # neighbours whose prior of being one digit is below this are not
+    # read joined (it keeps the extra model inputs to a few)
+    max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
+    # leave 0.15-0.45 between digits; the prior, fitted on few far pairs of one digit, is not asked)
+    max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
+    doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
+    # reads at this x its probability when the grouping is chosen: a 5's floating flag joins
     max_joined_aspect: float = 2.0  # pieces are never joined into ink wider than this x its height
     # (99.9% of MNIST digits are narrower than 1.82 x their height)
     recognition_brush: float = 12.0  # ink is recognised as if drawn with this brush (canvas pixels),

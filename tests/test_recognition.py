@@ -271,12 +271,13 @@ def test_a_scribble_is_not_read_by_the_stroke_reader():
     assert not strokes.asked and result.text == "8"
 
 
-def test_pieces_joined_on_the_image_reading_are_read_again_as_one_by_the_stroke_reader():
+def test_pieces_joined_by_the_hand_set_rules_are_read_again_as_one_by_the_stroke_reader():
     # two digit-tall strokes close together: two groups, joined because the image model is surer
     # of the whole (with this stand-in, as sure as of each piece, and the pieces together less so)
     left, right = Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)
     strokes = FixedStrokeReader(confident(4, 0.9))
-    recognizer = Recognizer(FixedModel(confident(4, 0.6)), RecognitionSettings(stroke_weight=0.4), strokes)
+    settings = RecognitionSettings(stroke_weight=0.4, join_by_reading=False)
+    recognizer = Recognizer(FixedModel(confident(4, 0.6)), settings, strokes)
     result = recognizer.recognise_strokes([left, right], 560)
     assert len(result.digits) == 1 and result.digits[0].strokes == (0, 1)
     assert strokes.asked == [[[left], [right]], [[left, right]]]  # each piece while the image model ran; the whole
