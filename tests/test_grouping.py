@@ -98,3 +98,10 @@ def test_only_strokes_are_accepted():
 def test_strokes_far_off_the_canvas_cost_no_more():
     far = [ink((1e9, 1e9), (1e9 + 10, 1e9 + 300)), ink((-1e9, -1e9), (-1e9, -1e9 + 300))]
     assert sorted(map(sorted, group_strokes([*far, eraser((0, 0), (1e9, 1e9))]))) == [[0], [1]]
+
+
+@pytest.mark.parametrize("split_touching, groups", [(True, [[0], [1]]), (False, [[0, 1]])])
+def test_a_digit_written_touching_the_one_before_starts_a_new_piece(split_touching, groups):
+    # a 0, then another whose ink touches it: as tall as a digit, standing beside it
+    strokes = [ellipse(160, 285, 60, 130), ellipse(290, 285, 60, 130)]
+    assert group_strokes(strokes, GroupingSettings(split_touching=split_touching)) == groups

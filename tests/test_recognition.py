@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from digitpad import grouping
 from digitpad.drawing import Stroke
 from digitpad.recognition import EMPTY, Recognizer, Result, combine_readings, touched_by_eraser
 from digitpad.settings import RecognitionSettings
@@ -282,3 +283,37 @@ def test_pieces_joined_by_the_hand_set_rules_are_read_again_as_one_by_the_stroke
     assert len(result.digits) == 1 and result.digits[0].strokes == (0, 1)
     assert strokes.asked == [[[left], [right]], [[left, right]]]  # each piece while the image model ran; the whole
     assert result.digits[0].confidence > 0.6  # the stroke reader's say counts for the joined digit
+
+
+def real_recognizer(**changes):
+    from digitpad.model import DigitModel
+    from digitpad.resources import model_path, stroke_model_path
+    from digitpad.stroke_reader import StrokeReader
+
+    return Recognizer(DigitModel(model_path()), RecognitionSettings(**changes), StrokeReader(stroke_model_path()))
+
+
+@pytest.mark.parametrize("bar_end, stem", [(296, 318), (290, 320), (300, 330), (280, 320)])
+def test_an_l_then_its_stem_beside_it_reads_as_one_four(bar_end, stem):
+    strokes = [Stroke(((200, 150), (160, 320), (bar_end, 320)), 24.0), Stroke(((stem, 180), (stem, 440)), 24.0)]
+    assert len(grouping.group_strokes(strokes)) == 2  # the grouping alone splits it
+    result = real_recognizer().recognise_strokes(strokes, 560)
+    assert result.text == "4" and result.digits[0].strokes == (0, 1)
+
+
+def test_two_digits_that_touch_read_as_two():
+    angles = np.linspace(0, 2 * np.pi, 40)
+    strokes = [Stroke(tuple(zip(x + 60 * np.cos(angles), 285 + 130 * np.sin(angles), strict=True)), 24.0)
+               for x in (160, 290)]  # two 0s whose ink touches
+    result = real_recognizer().recognise_strokes(strokes, 560)
+    assert result.text == "00"
+
+
+def test_an_unreadable_prior_leaves_the_joins_to_the_hand_set_rules(monkeypatch, tmp_path):
+    from digitpad import resources
+
+    monkeypatch.setattr(resources, "grouping_prior_path", lambda: tmp_path / "missing.json")
+    recognizer = Recognizer(FixedModel(confident(4, 0.99)))
+    assert recognizer.join_prior is None
+    strokes = [Stroke(((200, 150), (160, 320), (296, 320)), 24.0), Stroke(((318, 180), (318, 440)), 24.0)]
+    assert len(recognizer.recognise_strokes(strokes, 560).digits) == 1  # the stem touches: part of the 4
