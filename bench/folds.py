@@ -18,7 +18,8 @@ and how many read right.
 The grouping prior (digitpad/join_prior.py) is learned without fold K for fold K
 (training/grouping_prior.py, a few seconds; kept in bench/out/grouping-prior-fold-K.json);
 --prior shipped reads with model/grouping-prior.json instead, --prior hand as before it: the
-hand-set join rules (join_by_reading off) and touching ink kept with its digit (split_touching off).
+hand-set grouping and join rules (join_by_reading off: RecognitionSettings.hand_grouping).
+--grouping NAME=VALUE changes the pieces joining by reading starts from (grouping.PROPOSAL).
 """
 
 import argparse
@@ -56,6 +57,20 @@ def fold_prior(fold):
     return load_prior(path)
 
 
+def grouping_settings(base, overrides):
+    """GroupingSettings `base` with "name=value" overrides."""
+    import dataclasses
+
+    changes = {}
+    for override in overrides:
+        name, _, value = override.partition("=")
+        if name not in {field.name for field in dataclasses.fields(base)} or not value:
+            raise SystemExit(f"--grouping {override}: expected NAME=VALUE with NAME a GroupingSettings field")
+        kind = type(getattr(base, name))
+        changes[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
+    return dataclasses.replace(base, **changes)
+
+
 def read_numbers(app, digits, count, rng, layout=None):
     """(right per number, [(strokes, expected, read) of the misreads]); layout: a
     training.number_layout.NumberLayout (default: natural gaps)."""
@@ -90,12 +105,14 @@ def main():
                         help="grouping prior learned without the fold (default), the shipped one, or the hand-set "
                              "join rules instead")
     parser.add_argument("--no-single", action="store_true", help="numbers only")
+    parser.add_argument("--grouping", action="append", default=[], metavar="NAME=VALUE",
+                        help="override a GroupingSettings field (digitpad/grouping.py), e.g. part_gap=0.05")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--tag", default=None, help="name of the output files (default: baseline or folds)")
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
-    from digitpad.grouping import GroupingSettings
+    from digitpad.grouping import PROPOSAL
     from training import pen_digits
     from training.folds import FOLDS, fold_rows
     from training.number_layout import TIGHT
@@ -108,10 +125,12 @@ def main():
     for fold in arguments.fold or range(len(FOLDS)):
         digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)]
         changes = {}
-        if arguments.prior == "hand":  # as before issue 20: touching ink goes on with its digit, hand-set joins
-            changes = {"join_by_reading": False, "grouping": GroupingSettings(split_touching=False)}
+        if arguments.prior == "hand":  # as before issue 20: the hand-set grouping and joins
+            changes = {"join_by_reading": False}
         if arguments.prior == "fold":
             changes["join_prior"] = fold_prior(fold)
+        if arguments.grouping:
+            changes["grouping"] = grouping_settings(PROPOSAL, arguments.grouping)
         if arguments.model:
             if not arguments.model.is_file():
                 raise SystemExit(f"{arguments.model}: no such model")

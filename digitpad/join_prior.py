@@ -19,12 +19,18 @@ FEATURE_NAMES = (
     "gap",  # horizontal gap between the boxes / the taller box's height (< 0: they overlap)
     "column_overlap",  # columns shared / the narrower box's width, in [-1, 1]
     "row_overlap",  # rows shared / the shorter box's height, in [-1, 1]
-    "height_ratio",  # log(shorter height / taller height), <= 0
+    "height_ratio",  # log(shorter height / taller height), <= 0 (the log ratios: see LOG_LIMIT)
     "width_ratio",  # log(narrower width / wider width), <= 0
     "joined_aspect",  # log(width / height) of the two boxes' union
+    "slim_aspect",  # log(width / height) of the slimmer piece (a stem, a 1: far below 0)
+    "broad_aspect",  # log(width / height) of the broader piece
     "strokes",  # strokes in the two pieces together, at most 4
     "in_sequence",  # 1 when one piece's strokes were drawn right after the other's, else 0
 )
+
+
+LOG_LIMIT = 1.5  # the log ratios are clipped to +-this (about 1 : 4.5): pen digits' pieces rarely go
+# further, and a linear model must not extrapolate far past them (two perfectly upright 1s)
 
 
 def pair_features(first_box, second_box, first_members=(), second_members=()) -> np.ndarray:
@@ -44,9 +50,11 @@ def pair_features(first_box, second_box, first_members=(), second_members=()) ->
         (second_box[0] - first_box[2]) / taller,
         np.clip(columns / min(first_width, second_width), -1.0, 1.0),
         np.clip(rows / min(first_height, second_height), -1.0, 1.0),
-        np.log(min(first_height, second_height) / taller),
-        np.log(min(first_width, second_width) / max(first_width, second_width)),
-        np.log(max(union_width, 1e-6) / max(union_height, 1e-6)),
+        max(np.log(min(first_height, second_height) / taller), -LOG_LIMIT),
+        max(np.log(min(first_width, second_width) / max(first_width, second_width)), -LOG_LIMIT),
+        np.clip(np.log(max(union_width, 1e-6) / max(union_height, 1e-6)), -LOG_LIMIT, LOG_LIMIT),
+        np.clip(np.log(min(first_width / first_height, second_width / second_height)), -LOG_LIMIT, LOG_LIMIT),
+        np.clip(np.log(max(first_width / first_height, second_width / second_height)), -LOG_LIMIT, LOG_LIMIT),
         min(len(first_members) + len(second_members), 4),
         in_sequence,
     ], np.float64)

@@ -143,6 +143,13 @@ def _join_shown(first, second, first_shown, second_shown):
                            preprocess.DigitInk(second_shown, second.box)).mask
 
 
+def _of_a_size(first, second, part_size):
+    """Whether neither of two pieces is much smaller than the other (under part_size x its
+    width or height)."""
+    return min(first.width, second.width) >= part_size * max(first.width, second.width) \
+        and min(first.height, second.height) >= part_size * max(first.height, second.height)
+
+
 def _region(image, box):
     """image[box] for box (left, top, right, bottom), or None without an image."""
     if image is None:
@@ -201,7 +208,7 @@ class Recognizer:
         # and the stroke reader's reading of each piece's strokes (kept by their indices)
         stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
         probabilities = list(predicted.result())
-        if join and self.settings.join_by_reading and self.join_prior is not None:
+        if join and self.joins_by_reading:
             stroke_readings = self._join_by_reading(pieces, images, probabilities, shown, members, strokes,
                                                     verdicts, stroke_readings)
         elif join:
@@ -270,6 +277,11 @@ class Recognizer:
         solid = shown if shown is not None and shown.any() else mask
         return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
+    @property
+    def joins_by_reading(self) -> bool:
+        """Whether neighbouring pieces are joined by reading (else by the hand-set rules)."""
+        return self.settings.join_by_reading and self.join_prior is not None
+
     def _join_by_reading(self, pieces, images, probabilities, shown, members, strokes, verdicts,
                          stroke_readings) -> dict:
         """Segmentation by reading. The pieces, left to right, are split into runs of neighbours
@@ -283,7 +295,9 @@ class Recognizer:
         piece not shaped like a digit alone (too small, a dot, ...) reads at
         settings.doubt_factor x its probability. Only runs whose every pair has a prior of
         joining of at least min_join_prior, and whose ink is not far wider than a digit
-        (max_joined_aspect), are read; all of them in one model call, and the stroke reader's
+        (max_joined_aspect), are read, and two pieces of a size both read confidently only when
+        their columns overlap by sure_apart_overlap (the hand-set rule, kept for pieces side by
+        side); all of them in one model call, and the stroke reader's
         reading meanwhile. A run that a digit the user joined by a correction decides
         (learned_join_share, read confidently) is always one digit. Lists are changed in place,
         as by _join_close_pieces; returns stroke_readings with the joined runs' readings added."""
@@ -292,14 +306,25 @@ class Recognizer:
         if count < 2:
             return stroke_readings
         learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
+
+        def reading(row, group):
+            """log p(best digit) of a piece's image reading `row`, with its strokes' when read."""
+            known = stroke_readings.get(group)
+            row = row if known is None else combine_readings(row, known, settings.stroke_weight)
+            return float(np.log(max(float(row.max()), PROBABILITY_FLOOR)))
+
         features = np.stack([join_prior.pair_features(pieces[index].box, pieces[index + 1].box, members[index],
                                                       members[index + 1]) for index in range(count - 1)])
         log_join, log_apart = join_prior.log_join_apart(features, self.join_prior)
         heights = [piece.height for piece in pieces]
         gaps = [(pieces[index + 1].box[0] - pieces[index].box[2]) / max(heights[index], heights[index + 1])
                 for index in range(count - 1)]
-        joinable = [gap < settings.max_join_gap and (log_join[index] >= np.log(settings.min_join_prior)
-                                                     or (learned_joins and gap < settings.join_gap))
+        confident = [reading(probabilities[index], members[index]) >= np.log(settings.confident)
+                     for index in range(count)]
+        joinable = [gap < settings.max_join_gap and (learned_joins and gap < settings.join_gap or (
+                    log_join[index] >= np.log(settings.min_join_prior)
+                    and not (gap > -settings.sure_apart_overlap and confident[index] and confident[index + 1]
+                             and _of_a_size(pieces[index], pieces[index + 1], settings.part_size))))
                     for index, gap in enumerate(gaps)]
         runs = []  # (first, end): pieces first..end-1 as one digit
         for first in range(count - 1):
@@ -323,10 +348,6 @@ class Recognizer:
         stroke_readings = self._read_strokes(joined_members, strokes, [""] * len(runs), stroke_readings)
         joined_probabilities, taught_shares = predicted.result()
 
-        def reading(row, group):
-            reading = stroke_readings.get(group)
-            row = row if reading is None else combine_readings(row, reading, settings.stroke_weight)
-            return float(np.log(max(float(row.max()), PROBABILITY_FLOOR)))
 
         weight = settings.join_prior_weight
         scores = {(index, index + 1): reading(probabilities[index], members[index])
@@ -496,9 +517,11 @@ class Recognizer:
         recognition raster as a DigitInk (mask cropped to its box, the box in raster pixels),
         its ink as the user sees it cropped to the same box (None when recognition keeps the
         user's brush), and the indices of its strokes. [] for each when there is no ink.
-        `groups`: the strokes' grouping into digits, left to right (None: digitpad.grouping's)."""
+        `groups`: the strokes' grouping into digits, left to right (None: digitpad.grouping's,
+        with settings.grouping when joining by reading, else with settings.hand_grouping)."""
         if groups is None:
-            groups = grouping.group_strokes(strokes, self.settings.grouping)
+            settings = self.settings.grouping if self.joins_by_reading else self.settings.hand_grouping
+            groups = grouping.group_strokes(strokes, settings)
         groups = [list(group) for group in groups]
         pieces, shown, members, ink = [], [], [], 0
         for group in groups:

@@ -3,7 +3,7 @@
 import dataclasses
 
 from digitpad.adaptation import AdaptationSettings
-from digitpad.grouping import GroupingSettings
+from digitpad.grouping import PROPOSAL, GroupingSettings
 from digitpad.preprocess import PreprocessSettings
 
 
@@ -46,6 +46,10 @@ class RecognitionSettings:
     # read joined (it keeps the extra model inputs to a few)
     max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
     # leave 0.15-0.45 between digits; the prior, fitted on few far pairs of one digit, is not asked)
+    sure_apart_overlap: float = 0.1  # ... nor two pieces of a size (see part_size) both read
+    # confidently, unless their columns overlap by more than this x their height: the readers
+    # are overconfident on odd joined ink (two upright 1s side by side read as one 1), and a
+    # 4 whose stem crosses its "L" is two sure pieces too ("21")
     max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
     doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
     # reads at this x its probability when the grouping is chosen: a 5's floating flag joins
@@ -59,7 +63,10 @@ class RecognitionSettings:
     # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
     # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
-    grouping: GroupingSettings = GroupingSettings()  # how a drawing's strokes are grouped into digits
+    grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
+    # that joining by reading starts from (digitpad.grouping.PROPOSAL)
+    hand_grouping: GroupingSettings = GroupingSettings()  # how they are grouped into digits when the
+    # hand-set rules join instead (join_by_reading off, or no readable prior)
 
 
 @dataclasses.dataclass(frozen=True)

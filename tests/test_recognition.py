@@ -296,7 +296,7 @@ def real_recognizer(**changes):
 @pytest.mark.parametrize("bar_end, stem", [(296, 318), (290, 320), (300, 330), (280, 320)])
 def test_an_l_then_its_stem_beside_it_reads_as_one_four(bar_end, stem):
     strokes = [Stroke(((200, 150), (160, 320), (bar_end, 320)), 24.0), Stroke(((stem, 180), (stem, 440)), 24.0)]
-    assert len(grouping.group_strokes(strokes)) == 2  # the grouping alone splits it
+    assert len(grouping.group_strokes(strokes, grouping.PROPOSAL)) == 2  # the pieces reading starts from
     result = real_recognizer().recognise_strokes(strokes, 560)
     assert result.text == "4" and result.digits[0].strokes == (0, 1)
 
@@ -317,3 +317,19 @@ def test_an_unreadable_prior_leaves_the_joins_to_the_hand_set_rules(monkeypatch,
     assert recognizer.join_prior is None
     strokes = [Stroke(((200, 150), (160, 320), (296, 320)), 24.0), Stroke(((318, 180), (318, 440)), 24.0)]
     assert len(recognizer.recognise_strokes(strokes, 560).digits) == 1  # the stem touches: part of the 4
+
+
+class JoinTaughtModel(FixedModel):
+    """Reads every piece as a sure 1, and ink a correction joined before as a sure 4."""
+
+    joins_taught = 1
+
+    def predict_joined(self, images):
+        return np.tile(confident(4, 0.99), (len(images), 1)), np.ones(len(images))
+
+
+@pytest.mark.parametrize("model, text", [(FixedModel(confident(1, 0.99)), "11"),
+                                         (JoinTaughtModel(confident(1, 0.99)), "4")])
+def test_a_join_taught_by_a_correction_wins_over_two_sure_pieces(model, text):
+    strokes = [Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)]
+    assert Recognizer(model).recognise_strokes(strokes, 560).text == text

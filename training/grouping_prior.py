@@ -20,6 +20,7 @@ import time
 
 import numpy as np
 
+from digitpad import grouping
 from digitpad.join_prior import FEATURE_NAMES, pair_features
 from digitpad.recognition import Recognizer
 from digitpad.settings import CanvasSettings, RecognitionSettings
@@ -30,11 +31,14 @@ from training.pen_render import PenAugmentSettings, random_linear
 
 @dataclasses.dataclass(frozen=True)
 class PriorTrainingSettings:
-    numbers: int = 20000  # numbers laid out (their neighbouring pieces are the examples)
+    numbers: int = 8000  # numbers laid out (their neighbouring pieces are the examples)
     lengths: tuple[int, int] = (1, 5)  # digits per number, uniform in this range (inclusive)
     layout: NumberLayout = NumberLayout(gaps=(-0.1, 0.6), sizes=(0.75, 1.25), jitter=0.1)
     brushes: tuple[float, float] = (12.0, 36.0)  # brush diameter, canvas pixels (uniform)
     late_stroke: float = 0.1  # chance that a digit of several strokes has its last drawn after the number
+    lone_digits: int = 30000  # more pairs of one digit: digits of several strokes drawn alone this many
+    # times (the grouping splits about 1 in 150 of them; the classes weigh alike, so their share
+    # among the examples does not matter)
     l2: float = 1e-2  # L2 penalty on the (standardised) weights, per example
     seed: int = 20
 
@@ -68,7 +72,8 @@ def pair_examples(digits, settings: PriorTrainingSettings = PriorTrainingSetting
         for stroke, owner in late:
             strokes.append(stroke)
             owners.append(owner)
-        pieces, _, members = reader.stroke_pieces(strokes, canvas_size)
+        groups = grouping.group_strokes(strokes, recognition.grouping)  # the pieces joining by reading sees
+        pieces, _, members = reader.stroke_pieces(strokes, canvas_size, groups)
         piece_owner = []
         for group in members:
             found = {owners[index] for index in group}
@@ -119,6 +124,11 @@ def train_prior(pen_path: pathlib.Path, hold_out_fold: int | None = None,
         folds = digit_folds(pen_path)
         digits = [digit for digit, fold in zip(digits, folds, strict=True) if fold != hold_out_fold]
     features, same, merged = pair_examples(digits, settings)
+    several = [digit for digit in digits if len(digit.strokes) > 1]
+    if settings.lone_digits and several:
+        lone = dataclasses.replace(settings, numbers=settings.lone_digits, lengths=(1, 1), seed=settings.seed + 1)
+        lone_features, lone_same, _ = pair_examples(several, lone)
+        features, same = np.vstack([features, lone_features]), np.concatenate([same, lone_same])
     if same.all() or not same.any():
         raise ValueError("the grouping prior needs pairs of both kinds (one digit and two); got only one kind")
     weights = fit_logistic(features, same, settings.l2)
