@@ -11,6 +11,7 @@ import numpy as np
 def main():
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--digits", type=int, default=500)
+    common.add_settings_flag(parser)  # e.g. --set join_by_reading=0: the hand-set joins, to compare
     arguments = parser.parse_args()
 
     import pygame
@@ -19,7 +20,7 @@ def main():
     from training import pen_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.digits]
-    app = common.new_app()
+    app = common.new_app(arguments.set)
     condition = pen_digits.CONDITION_BY_NAME["normal"]
     stroke_end_latency, frame_times = [], []
     for digit in digits:

@@ -16,7 +16,10 @@ order, goes to
      of preprocess.split_digits);
   3. else a digit it is much smaller than and close beside (a floating flag, a broken stroke);
   4. else it starts a new digit.
-Digits are returned left to right, whatever order they were written in.
+Digits are returned left to right, whatever order they were written in. These are the hand-set
+rules (GroupingSettings(), for the recogniser's hand-set joins). The recogniser joins by
+reading from finer pieces, PROPOSAL: rules 2 and 3 only for strokes that overlap or touch, and
+split_touching; the readers and a learned prior then decide which neighbours are one digit.
 
 Erasers: an eraser stroke clears the ink drawn before it, in every digit (recognition renders
 each digit's strokes together with the erasers, in drawing order). For grouping, each ink stroke
@@ -53,14 +56,14 @@ class GroupingSettings:
     split_touching: bool = False  # a stroke as tall as a digit standing beside the digit before it,
     # or touching a digit with its middle column outside it, starts a new piece even when their
     # inks touch (two digits written touching); the recogniser
-    # then decides by reading whether the two are one digit (Recognizer._join_by_reading). False:
+    # then decides by reading whether the two are one digit (digitpad.joining). False:
     # touching ink always goes on with the digit before it (the hand-set rule 2)
     max_strokes: int = 200  # more ink strokes than this are not grouped one by one: one group
     # (a scribble, judged as a whole, as preprocess.split_digits does with too many pieces)
 
 
 DEFAULT_GROUPING = GroupingSettings()  # the hand-set rules, deciding alone (with Recognizer's hand-set joins)
-# The pieces that joining by reading starts from (Recognizer._join_by_reading): finer, for the
+# The pieces that joining by reading starts from (digitpad.joining): finer, for the
 # readers and the prior decide what is one digit. Rules 2 and 3 take a stroke only when it
 # overlaps or touches, and not when it is as tall as a digit standing beside it. Chosen on fold 0
 # (bench/folds.py --grouping): tight numbers 86.0 -> 91.0 %, strokes of one digit split 1 in 2,628 more.

@@ -4,7 +4,7 @@ people write numbers (training/grouping_prior.py, `train_model.py --grouping-pri
 Pure functions, numpy.
 
 The recogniser weighs this prior against both readers' probabilities to decide the grouping
-(Recognizer._join_by_reading): log p(best | joined) + log prior(join) against log p(best | left)
+(digitpad.joining): log p(best | joined) + log prior(join) against log p(best | left)
 + log p(best | right) + log prior(apart).
 """
 

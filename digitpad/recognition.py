@@ -6,7 +6,7 @@ import dataclasses
 import cv2
 import numpy as np
 
-from digitpad import grouping, ink, join_prior, preprocess, resources
+from digitpad import grouping, ink, join_prior, joining, preprocess, resources
 from digitpad.drawing import Stroke
 from digitpad.settings import RecognitionSettings
 
@@ -86,7 +86,6 @@ class Result:
 EMPTY = Result()
 
 PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before the log of combine_readings
-LEARNED_JOIN_BONUS = 1e3  # added to a joined run's score when a join the user taught decides it: always kept
 
 
 def _shipped_join_prior():
@@ -143,13 +142,6 @@ def _join_shown(first, second, first_shown, second_shown):
                            preprocess.DigitInk(second_shown, second.box)).mask
 
 
-def _of_a_size(first, second, part_size):
-    """Whether neither of two pieces is much smaller than the other (under part_size x its
-    width or height)."""
-    return min(first.width, second.width) >= part_size * max(first.width, second.width) \
-        and min(first.height, second.height) >= part_size * max(first.height, second.height)
-
-
 def _region(image, box):
     """image[box] for box (left, top, right, bottom), or None without an image."""
     if image is None:
@@ -170,7 +162,7 @@ class Recognizer:
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
         self.inference = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
-        # the geometric prior of Recognizer._join_by_reading: weights of digitpad.join_prior
+        # the geometric prior of joining by reading (digitpad.joining): weights of digitpad.join_prior
         # (settings.join_prior, or the shipped file); None (the file cannot be read): the
         # hand-set join rules decide instead
         self.join_prior = tuple(settings.join_prior) or _shipped_join_prior()
@@ -200,18 +192,27 @@ class Recognizer:
         pieces, shown, members = list(pieces[:limit]), shown[:limit], members[:limit]
         settings = self.settings.preprocess
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
-        predicted = self.inference.submit(self.model.predict, np.stack(images))
+        # joining by reading: the runs of pieces worth reading joined, read in the same model call
+        learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
+        plan = joining.plan_joins(pieces, members, self.settings, self.join_prior, learned_joins) \
+            if join and self.joins_by_reading else None
+        joined_images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in plan.pieces] if plan else []
+        predicted = self.inference.submit(self._predict_joined, np.stack(images + joined_images),
+                                          learned_joins and plan is not None)
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
         originals = list(pieces)  # kept alive, so no joined piece can take an original's id
         verdicts = {id(piece): self._shape_doubt(image, piece.mask, solid, min_side)
                     for image, piece, solid in zip(images, pieces, shown, strict=True)}
-        # and the stroke reader's reading of each piece's strokes (kept by their indices)
-        stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
-        probabilities = list(predicted.result())
-        if join and self.joins_by_reading:
-            stroke_readings = self._join_by_reading(pieces, images, probabilities, shown, members, strokes,
-                                                    verdicts, stroke_readings)
-        elif join:
+        # and the stroke reader's reading of each piece's strokes (kept by their indices), and of the runs
+        joined_members = plan.members if plan else []
+        stroke_readings = self._read_strokes(members + joined_members, strokes,
+                                             [verdicts[id(piece)] for piece in pieces] + [""] * len(joined_members), {})
+        read, taught_shares = predicted.result()
+        probabilities = list(read[: len(pieces)])
+        if plan is not None:
+            self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
+                                  joined_images, read[len(pieces) :], taught_shares[len(pieces) :])
+        elif join and not self.joins_by_reading:
             self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
@@ -231,7 +232,7 @@ class Recognizer:
         strokes no longer say what the user sees), for ink not shaped like a digit (doubts[i]
         says why; a scribble's long path is costly to read and is no digit either way), and for
         all digits without a stroke reader, without strokes (masks, pictures) or with a weight
-        of 0. Joining by reading (_join_by_reading) scores its candidates with both readings;
+        of 0. Joining by reading (digitpad.joining) scores its candidates with both readings;
         the hand-set join rules (_join_close_pieces) with the image's alone."""
         if self.strokes is None or not self.settings.stroke_weight or strokes is None:
             return known
@@ -282,110 +283,40 @@ class Recognizer:
         """Whether neighbouring pieces are joined by reading (else by the hand-set rules)."""
         return self.settings.join_by_reading and self.join_prior is not None
 
-    def _join_by_reading(self, pieces, images, probabilities, shown, members, strokes, verdicts,
-                         stroke_readings) -> dict:
-        """Segmentation by reading. The pieces, left to right, are split into runs of neighbours
-        (at most settings.max_join_run pieces each, never further apart than max_join_gap x
-        their height), one digit per run, the best way by dynamic
-        programming over the sum, per digit, of
-            log p(its best digit | its ink, both readers)
-            + join_prior_weight x (log prior(join) of each neighbouring pair inside it
-                                   + log prior(apart) of the pair at its right edge)
-        with the prior digitpad.join_prior's logistic regression on the pairs' geometry. A
-        piece not shaped like a digit alone (too small, a dot, ...) reads at
-        settings.doubt_factor x its probability. Only runs whose every pair has a prior of
-        joining of at least min_join_prior, and whose ink is not far wider than a digit
-        (max_joined_aspect), are read, and two pieces of a size both read confidently only when
-        their columns overlap by sure_apart_overlap (the hand-set rule, kept for pieces side by
-        side); all of them in one model call, and the stroke reader's
-        reading meanwhile. A run that a digit the user joined by a correction decides
-        (learned_join_share, read confidently) is always one digit. Lists are changed in place,
-        as by _join_close_pieces; returns stroke_readings with the joined runs' readings added."""
+    def _join_by_reading(self, plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
+                         joined_images, joined_probabilities, taught_shares) -> None:
+        """Segmentation by reading (digitpad.joining): of the runs `plan` lists, read joined
+        (joined_images, and the image model's joined_probabilities and taught_shares), keep the best cut of the
+        pieces into digits. Both readers count (stroke_readings, by stroke indices); a piece not
+        shaped like a digit alone (verdicts, by id: too small, a dot, ...) reads at
+        settings.doubt_factor x its probability. Lists are changed in place, as by
+        _join_close_pieces."""
         settings = self.settings
-        count = len(pieces)
-        if count < 2:
-            return stroke_readings
-        learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
 
-        def reading(row, group):
-            """log p(best digit) of a piece's image reading `row`, with its strokes' when read."""
+        def score(row, group):
+            """log p(best digit) of an image reading `row`, with its strokes' when read."""
             known = stroke_readings.get(group)
             row = row if known is None else combine_readings(row, known, settings.stroke_weight)
             return float(np.log(max(float(row.max()), PROBABILITY_FLOOR)))
 
-        features = np.stack([join_prior.pair_features(pieces[index].box, pieces[index + 1].box, members[index],
-                                                      members[index + 1]) for index in range(count - 1)])
-        log_join, log_apart = join_prior.log_join_apart(features, self.join_prior)
-        heights = [piece.height for piece in pieces]
-        gaps = [(pieces[index + 1].box[0] - pieces[index].box[2]) / max(heights[index], heights[index + 1])
-                for index in range(count - 1)]
-        confident = [reading(probabilities[index], members[index]) >= np.log(settings.confident)
-                     for index in range(count)]
-        joinable = [gap < settings.max_join_gap and (learned_joins and gap < settings.join_gap or (
-                    log_join[index] >= np.log(settings.min_join_prior)
-                    and not (gap > -settings.sure_apart_overlap and confident[index] and confident[index + 1]
-                             and _of_a_size(pieces[index], pieces[index + 1], settings.part_size))))
-                    for index, gap in enumerate(gaps)]
-        runs = []  # (first, end): pieces first..end-1 as one digit
-        for first in range(count - 1):
-            for end in range(first + 2, min(count, first + settings.max_join_run) + 1):
-                if not joinable[end - 2]:
-                    break
-                left, top, right, bottom = preprocess.union_box([piece.box for piece in pieces[first:end]])
-                if right - left <= settings.max_joined_aspect * (bottom - top):
-                    runs.append((first, end))
-        if not runs:
-            return stroke_readings
-        joined_pieces, joined_members = [], []
-        for first, end in runs:
-            piece = pieces[first]
-            for other in pieces[first + 1 : end]:
-                piece = preprocess.join(piece, other)
-            joined_pieces.append(piece)
-            joined_members.append(tuple(sorted(index for group in members[first:end] for index in group)))
-        joined_images = [preprocess.digit_to_mnist(piece.mask, settings.preprocess) for piece in joined_pieces]
-        predicted = self.inference.submit(self._predict_joined, np.stack(joined_images), learned_joins)
-        stroke_readings = self._read_strokes(joined_members, strokes, [""] * len(runs), stroke_readings)
-        joined_probabilities, taught_shares = predicted.result()
-
-
-        weight = settings.join_prior_weight
-        scores = {(index, index + 1): reading(probabilities[index], members[index])
-                  + (np.log(settings.doubt_factor) if verdicts[id(pieces[index])] else 0.0)
-                  for index in range(count)}
-        for number, (first, end) in enumerate(runs):
-            learned = taught_shares[number] >= settings.learned_join_share \
-                and joined_probabilities[number].max() >= settings.confident
-            scores[first, end] = reading(joined_probabilities[number], joined_members[number]) \
-                + weight * float(log_join[first : end - 1].sum()) + (LEARNED_JOIN_BONUS if learned else 0.0)
-        # best[end]: (score, start of the last run) of the best split of pieces[:end]
-        best = [(0.0, 0)] + [(-np.inf, 0)] * count
-        for end in range(1, count + 1):
-            for first in range(max(0, end - settings.max_join_run), end):
-                if (first, end) not in scores:
-                    continue
-                score = best[first][0] + scores[first, end] + (weight * float(log_apart[first - 1]) if first else 0.0)
-                if score > best[end][0]:
-                    best[end] = (score, first)
-        chosen, end = [], count
-        while end:
-            chosen.append((best[end][1], end))
-            end = best[end][1]
-        joined_at = {run: number for number, run in enumerate(runs)}
-        for first, end in chosen:  # right to left, so earlier indices stay put
+        single = [score(row, group) + (np.log(settings.doubt_factor) if verdicts[id(piece)] else 0.0)
+                  for row, group, piece in zip(probabilities, members, pieces, strict=True)]
+        joined = [score(row, group) for row, group in zip(joined_probabilities, plan.members, strict=True)]
+        chosen = joining.choose_runs(plan, pieces, single, joined, taught_shares, settings)
+        number_of = {run: number for number, run in enumerate(plan.runs)}
+        for first, end in reversed(chosen):  # right to left, so earlier indices stay put
             if end - first < 2:
                 continue
-            number = joined_at[first, end]
+            number = number_of[first, end]
             joined_piece, joined_shown = pieces[first], shown[first]
             for index in range(first + 1, end):
                 joined_shown = _join_shown(joined_piece, pieces[index], joined_shown, shown[index])
                 joined_piece = preprocess.join(joined_piece, pieces[index])
-            pieces[first:end] = [joined_pieces[number]]
+            pieces[first:end] = [plan.pieces[number]]
             images[first:end] = [joined_images[number]]
             probabilities[first:end] = [joined_probabilities[number]]
             shown[first:end] = [joined_shown]
-            members[first:end] = [joined_members[number]]
-        return stroke_readings
+            members[first:end] = [plan.members[number]]
 
     def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of

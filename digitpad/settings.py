@@ -37,7 +37,7 @@ class RecognitionSettings:
     # correction decides the joined ink's reading this far (AdaptedModel.predict_joined) and it is
     # read confidently: the same writer's next two-stroke 4 is one digit
     join_by_reading: bool = True  # neighbouring pieces are joined by reading: the grouping both
-    # readers and the geometric prior find likeliest (Recognizer._join_by_reading); False: by the
+    # readers and the geometric prior find likeliest (digitpad.joining); False: by the
     # hand-set rules of join_gap, touch_gap and part_size (Recognizer._join_close_pieces)
     join_prior: tuple[float, ...] = ()  # weights of the geometric prior (digitpad.join_prior,
     # bias last); (): the shipped model/grouping-prior.json (train_model.py --grouping-prior-only)
