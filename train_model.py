@@ -387,7 +387,7 @@ def train_grouping_prior(config: TrainingConfig) -> dict:
 
     settings = PriorTrainingSettings()
     if config.quick:
-        settings = dataclasses.replace(settings, numbers=300)
+        settings = dataclasses.replace(settings, numbers=300, lone_digits=3000)
     weights, figures = train_prior(config.pen_data, config.hold_out_fold, settings)
     config.output_dir.mkdir(parents=True, exist_ok=True)
     save_prior(config.output_dir / "grouping-prior.json", weights, figures)
