@@ -42,8 +42,8 @@ class RecognitionSettings:
     join_prior: tuple[float, ...] = ()  # weights of the geometric prior (digitpad.join_prior,
     # bias last); (): the shipped model/grouping-prior.json (train_model.py --grouping-prior-only)
     join_prior_weight: float = 1.0  # say of the prior against the readers' log probabilities
-    min_join_prior: float = 1e-3  # neighbours whose prior of being one digit is below this are not
-    # read joined (it keeps the extra model inputs to a few)
+    min_join_prior: float = 0.01  # neighbours whose prior of being one digit is below this are not
+    # read joined: it keeps the extra model inputs to a few (the folds read the same at 0.001)
     max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
     # leave 0.15-0.45 between digits; the prior, fitted on few far pairs of one digit, is not asked)
     sure_apart_overlap: float = 0.1  # ... nor two pieces of a size (see part_size) both read
