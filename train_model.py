@@ -18,6 +18,11 @@ held back from training). Recipes are judged on pen digits of writers a model ne
 Then the stroke model (training/stroke_model.py), which reads the pen path rather than the
 picture, trains on the same pen digits (all, or all but fold K) and is written beside the
 image model as digitpad-strokes.tflite; `--no-stroke-model` skips it.
+
+Last, the grouping prior (training/grouping_prior.py, a few seconds): how likely neighbouring
+pieces of a drawing are one digit, learned from the same pen digits laid out as numbers, written
+as grouping-prior.json; `--grouping-prior-only` trains it alone (with --hold-out-fold K: without
+fold K), `--no-grouping-prior` skips it.
 """
 
 import argparse
@@ -61,6 +66,8 @@ class TrainingConfig:
     pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
     save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
     stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
+    grouping_prior: bool  # also learn the grouping prior from the pen digits (grouping-prior.json)
+    grouping_prior_only: bool  # learn the grouping prior and nothing else
 
 
 def parse_args(argv=None) -> TrainingConfig:
@@ -93,6 +100,9 @@ def parse_args(argv=None) -> TrainingConfig:
                         help="also save stage 1's model there (the fold runs start from it with --base-model)")
     parser.add_argument("--no-stroke-model", action="store_true",
                         help="train the image model only, not the stroke model beside it")
+    parser.add_argument("--no-grouping-prior", action="store_true", help="do not learn the grouping prior")
+    parser.add_argument("--grouping-prior-only", action="store_true",
+                        help="learn only the grouping prior (seconds), into --output-dir")
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "validation_size", "pen_epochs", "pen_mnist_per_epoch"):
         if getattr(args, name) < 1:
@@ -102,6 +112,11 @@ def parse_args(argv=None) -> TrainingConfig:
     if args.hold_out_fold is not None and args.hold_out_fold not in range(len(FOLDS)):
         parser.error(f"--hold-out-fold must be 0-{len(FOLDS) - 1}")
     pen_training = not args.no_pen_training and args.finetune is None
+    if args.grouping_prior_only and (args.no_grouping_prior or args.base_model or args.finetune):
+        parser.error("--grouping-prior-only learns the prior alone (not with --no-grouping-prior, --base-model "
+                     "or --finetune)")
+    if args.grouping_prior_only:
+        pen_training = True  # the prior learns from the pen digits (no image model is trained)
     if (args.base_model or args.hold_out_fold is not None) and not pen_training:
         parser.error("--base-model and --hold-out-fold need the pen stage (not with --no-pen-training or --finetune)")
     if args.save_stage_one is not None and (args.base_model is not None or args.finetune is not None):
@@ -134,6 +149,8 @@ def parse_args(argv=None) -> TrainingConfig:
         pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
         save_stage_one=args.save_stage_one,
         stroke_model=pen_training and not args.no_stroke_model,
+        grouping_prior=pen_training and not args.no_grouping_prior,
+        grouping_prior_only=args.grouping_prior_only,
     )
 
 
@@ -361,6 +378,24 @@ def train_strokes(config: TrainingConfig) -> dict:
                               verbose=2 if sys.stdout.isatty() else 0, limit=300 if config.quick else None)
 
 
+# ----------------------------------------------------------------------------- grouping prior
+def train_grouping_prior(config: TrainingConfig) -> dict:
+    """Learn the grouping prior from the pen digits (all, or all but the held-out fold) and
+    write output_dir/grouping-prior.json; returns its figures."""
+    from digitpad.join_prior import save_prior
+    from training.grouping_prior import PriorTrainingSettings, train_prior
+
+    settings = PriorTrainingSettings()
+    if config.quick:
+        settings = dataclasses.replace(settings, numbers=300, lone_digits=3000)
+    weights, figures = train_prior(config.pen_data, config.hold_out_fold, settings)
+    config.output_dir.mkdir(parents=True, exist_ok=True)
+    save_prior(config.output_dir / "grouping-prior.json", weights, figures)
+    print(f"grouping prior: {figures['pairs']} neighbouring pairs ({figures['one_digit']} one digit), "
+          f"{figures['seconds']:.0f} s; wrote {config.output_dir / 'grouping-prior.json'}", flush=True)
+    return figures
+
+
 # ----------------------------------------------------------------------------- evaluation
 def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds, strokes=None):
     """Test the image model once on MNIST's test split, check it on pen digits, and write
@@ -417,6 +452,9 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
 def main(argv=None) -> int:
     config = parse_args(argv)
     print(f"config: {config}", flush=True)
+    if config.grouping_prior_only:
+        train_grouping_prior(config)
+        return 0
     try:
         train_split, validation_split, test_split = load_data(config)
     except ValueError as error:  # a missing or broken MNIST file, no taught samples: say which
@@ -441,6 +479,10 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         strokes = train_strokes(config)
         seconds["stroke model"] = time.perf_counter() - started
+    if config.grouping_prior:
+        started = time.perf_counter()
+        train_grouping_prior(config)
+        seconds["grouping prior"] = time.perf_counter() - started
     metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds, strokes)
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "
           f"trained {sum(seconds.values()):.0f} s {metrics['stage_seconds']}; wrote {keras_path}, {lite_path}")

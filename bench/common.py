@@ -20,10 +20,11 @@ def add_settings_flag(parser):
                         help="override a RecognitionSettings field, e.g. --set recognition_brush=0")
 
 
-def new_app(overrides=(), model_file=None, stroke_model_file=None):
+def new_app(overrides=(), model_file=None, stroke_model_file=None, changes=None):
     """A headless App with a throw-away user folder, model loaded; overrides are "name=value"
-    strings for fields of RecognitionSettings; model_file is a LiteRT model to load instead of
-    the app's own choice (None), stroke_model_file a stroke model instead of the bundled one."""
+    strings for fields of RecognitionSettings (a bool: 1/0, true/false), `changes` a dict of
+    more of them as values; model_file is a LiteRT model to load instead of the app's own
+    choice (None), stroke_model_file a stroke model instead of the bundled one."""
     import dataclasses
 
     from digitpad.app import App
@@ -31,12 +32,13 @@ def new_app(overrides=(), model_file=None, stroke_model_file=None):
 
     defaults = RecognitionSettings()
     names = {field.name for field in dataclasses.fields(RecognitionSettings)}
-    changes = {}
+    changes = dict(changes or {})
     for override in overrides:
         name, _, value = override.partition("=")
         if name not in names or not value:
             raise SystemExit(f"--set {override}: expected NAME=VALUE with NAME a RecognitionSettings field")
-        changes[name] = type(getattr(defaults, name))(value)
+        kind = type(getattr(defaults, name))
+        changes[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
     settings = Settings(recognition=dataclasses.replace(defaults, **changes))
     app = App(settings=settings, model_file=model_file, stroke_model_file=stroke_model_file,
               user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
@@ -48,18 +50,19 @@ def new_app(overrides=(), model_file=None, stroke_model_file=None):
     return app
 
 
-def fold_app(overrides, fold_dir):
+def fold_app(overrides, fold_dir, changes=None):
     """new_app reading with a fold run's models (train_model.py --hold-out-fold K --output-dir
     fold_dir): fold_dir/digitpad.tflite and, when there, fold_dir/digitpad-strokes.tflite. A fold
     run without a stroke model reads pictures alone (stroke_weight=0): the bundled stroke model
-    trained on every fold. Returns (app, what reads: "image" or "image + strokes")."""
+    trained on every fold. `changes`: as for new_app. Returns (app, what reads: "image" or "image +
+    strokes")."""
     fold_dir = pathlib.Path(fold_dir)
     image, strokes = fold_dir / "digitpad.tflite", fold_dir / "digitpad-strokes.tflite"
     if not image.is_file():
         raise SystemExit(f"{image}: no such model (train it with train_model.py --hold-out-fold K)")
     if strokes.is_file():
-        return new_app(overrides, model_file=image, stroke_model_file=strokes), "image + strokes"
-    return new_app(list(overrides) + ["stroke_weight=0"], model_file=image), "image"
+        return new_app(overrides, model_file=image, stroke_model_file=strokes, changes=changes), "image + strokes"
+    return new_app(list(overrides) + ["stroke_weight=0"], model_file=image, changes=changes), "image"
 
 
 def clear(app):

@@ -20,6 +20,7 @@ def main():
     parser.add_argument("--paced", action="store_true",
                         help="sleep out each frame to 1/60 s as the window's loop does, so that live recognition "
                              "(every 0.1 s) runs while a stroke is drawn")
+    common.add_settings_flag(parser)  # e.g. --set join_by_reading=0: the hand-set joins, to compare
     arguments = parser.parse_args()
 
     import pygame
@@ -28,7 +29,7 @@ def main():
     from training import pen_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)[: arguments.digits]
-    app = common.new_app()
+    app = common.new_app(arguments.set)
     if arguments.inside:
         app.handle_event(key_event(pygame.K_i))
     condition = pen_digits.CONDITION_BY_NAME["normal"]

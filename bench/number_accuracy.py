@@ -1,5 +1,5 @@
 """Whole numbers: 2-5 pen digits side by side with natural gaps, drawn through the app
-(issue bar: >= 95 % of numbers read exactly).
+(issue bar: >= 95 % of numbers read exactly); --tight: touching or overlapping a little.
 
 --late-strokes P: with probability P, a digit of several strokes has its last stroke (the bar
 of a 7, a 4's stem, a 5's flag) drawn after the whole number instead, in the order of the
@@ -10,13 +10,6 @@ import argparse
 
 import common
 import numpy as np
-
-
-def compose(digits, rng, canvas_size, brush):
-    """Strokes of the digits written left to right at one height, the ink of neighbours
-    15-45 % of that height apart (the gap a reader sees, brush included); the number is made
-    smaller until it fits 92 % of the canvas width."""
-    return [stroke for strokes in compose_digits(digits, rng, canvas_size, brush) for stroke in strokes]
 
 
 def reorder(per_digit, rng, late=0.0, right_to_left=False):
@@ -34,33 +27,6 @@ def reorder(per_digit, rng, late=0.0, right_to_left=False):
         else:
             strokes += digit
     return strokes + later
-
-
-def compose_digits(digits, rng, canvas_size, brush):
-    """compose, with each digit's strokes in a list of their own, left to right."""
-    from digitpad.drawing import Stroke
-
-    boxes = [(np.concatenate(d.strokes).min(axis=0), np.concatenate(d.strokes).max(axis=0)) for d in digits]
-    sizes = [rng.uniform(0.9, 1.1) for _ in digits]
-    gaps = [rng.uniform(0.15, 0.45) for _ in digits[1:]]
-    jitter = [rng.uniform(-0.06, 0.06) for _ in digits]
-    height = canvas_size * rng.uniform(0.25, 0.4)
-    while True:
-        scales = [min(height * size / max(high[1] - low[1], 1e-6), 1.5 * height / max(high[0] - low[0], 1e-6))
-                  for size, (low, high) in zip(sizes, boxes, strict=True)]
-        widths = [(high[0] - low[0]) * scale for scale, (low, high) in zip(scales, boxes, strict=True)]
-        total = sum(widths) + sum(gap * height + brush for gap in gaps)
-        if total <= 0.92 * canvas_size or height < 20:
-            break
-        height *= 0.95
-    strokes, x = [], (canvas_size - total) / 2
-    for index, (digit, scale, (low, high)) in enumerate(zip(digits, scales, boxes, strict=True)):
-        middle_y = (low[1] + high[1]) / 2
-        shift = np.array([x - low[0] * scale, canvas_size / 2 + jitter[index] * height - middle_y * scale])
-        strokes.append([Stroke(tuple(map(tuple, s * scale + shift)), brush) for s in digit.strokes])
-        if index < len(gaps):
-            x += widths[index] + gaps[index] * height + brush
-    return strokes
 
 
 def write_failures(path, failures, canvas_size, side=200, columns=5):
@@ -91,11 +57,14 @@ def main():
     parser.add_argument("--late-strokes", type=float, default=0.0, metavar="P",
                         help="probability that a digit's last stroke is drawn after the whole number")
     parser.add_argument("--right-to-left", action="store_true", help="write the digits last to first")
+    parser.add_argument("--tight", action="store_true", help="digits touching or overlapping a little "
+                        "(training/number_layout.TIGHT) instead of natural gaps")
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
 
     from tests.replay import draw_strokes
     from training import pen_digits
+    from training.number_layout import NATURAL, TIGHT, compose_digits
 
     digits = pen_digits.load(common.PEN_DIGITS)
     app = common.new_app(arguments.set)
@@ -109,7 +78,8 @@ def main():
         chosen = [digits[i] for i in rng.choice(len(digits), length, replace=False)]
         expected = "".join(str(d.label) for d in chosen)
         common.clear(app)
-        per_digit = compose_digits(chosen, rng, app.settings.canvas.canvas_size, brush)
+        layout = TIGHT if arguments.tight else NATURAL
+        per_digit = compose_digits(chosen, rng, app.settings.canvas.canvas_size, brush, layout)
         strokes = reorder(per_digit, order_rng, arguments.late_strokes, arguments.right_to_left)
         written_in_order = [id(stroke) for digit in per_digit for stroke in digit]
         reordered.append([id(stroke) for stroke in strokes] != written_in_order)
@@ -127,7 +97,7 @@ def main():
         print(f"  of which not written stroke by stroke left to right: {np.mean(right):.2%} of {len(right)}")
     if failures:
         variant = (f"_late{arguments.late_strokes:g}" if arguments.late_strokes else "") + (
-            "_rtl" if arguments.right_to_left else "")
+            "_rtl" if arguments.right_to_left else "") + ("_tight" if arguments.tight else "")
         path = common.OUT / f"number_errors_brush{brush:.0f}{variant}.png"
         write_failures(path, failures[:60], app.settings.canvas.canvas_size)
         print(f"failures drawn in {path}")

@@ -7,7 +7,7 @@ import math
 import cv2
 import numpy as np
 
-from digitpad import grouping, ink, preprocess
+from digitpad import grouping, ink, join_prior, joining, preprocess, resources
 from digitpad.drawing import Stroke
 from digitpad.settings import RecognitionSettings
 
@@ -99,6 +99,15 @@ EMPTY = Result()
 PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before the log of combine_readings
 
 
+def _shipped_join_prior():
+    """The weights of the shipped grouping prior (model/grouping-prior.json), or None when the
+    file cannot be read (the hand-set join rules then decide)."""
+    try:
+        return join_prior.load_prior(resources.grouping_prior_path())
+    except ValueError:
+        return None
+
+
 def combine_readings(image: np.ndarray, strokes: np.ndarray, stroke_weight: float) -> np.ndarray:
     """(..., 10) image-model and stroke-model probabilities of the same digits -> (..., 10)
     float32: softmax((1 - w) log p_image + w log p_strokes), a weighted product of the two
@@ -164,6 +173,10 @@ class Recognizer:
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
         self.inference = concurrent.futures.ThreadPoolExecutor(max_workers=1, thread_name_prefix="inference")
+        # the geometric prior of joining by reading (digitpad.joining): weights of digitpad.join_prior
+        # (settings.join_prior, or the shipped file); None (the file cannot be read): the
+        # hand-set join rules decide instead
+        self.join_prior = tuple(settings.join_prior) or _shipped_join_prior()
 
     def recognise_mask(self, mask: np.ndarray, shown: np.ndarray | None = None, min_side: float = 0.0) -> Result:
         """Ink mask (H, W) uint8, 1 = ink -> Result. `shown`, same shape, is the ink as the
@@ -190,15 +203,27 @@ class Recognizer:
         pieces, shown, members = list(pieces[:limit]), shown[:limit], members[:limit]
         settings = self.settings.preprocess
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
-        predicted = self.inference.submit(self.model.predict, np.stack(images))
+        # joining by reading: the runs of pieces worth reading joined, read in the same model call
+        learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
+        plan = joining.plan_joins(pieces, members, self.settings, self.join_prior, learned_joins) \
+            if join and self.joins_by_reading else None
+        joined_images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in plan.pieces] if plan else []
+        predicted = self.inference.submit(self._predict_joined, np.stack(images + joined_images),
+                                          learned_joins and plan is not None)
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
         originals = list(pieces)  # kept alive, so no joined piece can take an original's id
         verdicts = {id(piece): self._shape_doubt(image, piece.mask, solid, min_side)
                     for image, piece, solid in zip(images, pieces, shown, strict=True)}
-        # and the stroke reader's reading of each piece's strokes (kept by their indices)
-        stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
-        probabilities = list(predicted.result())
-        if join:
+        # and the stroke reader's reading of each piece's strokes (kept by their indices), and of the runs
+        joined_members = plan.members if plan else []
+        stroke_readings = self._read_strokes(members + joined_members, strokes,
+                                             [verdicts[id(piece)] for piece in pieces] + [""] * len(joined_members), {})
+        read, taught_shares = predicted.result()
+        probabilities = list(read[: len(pieces)])
+        if plan is not None:
+            self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
+                                  joined_images, read[len(pieces) :], taught_shares[len(pieces) :])
+        elif join and not self.joins_by_reading:
             self._join_close_pieces(pieces, images, probabilities, shown, members)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
@@ -206,8 +231,9 @@ class Recognizer:
         stroke_readings = self._read_strokes(members, strokes, doubts, stroke_readings)  # joined pieces
         weight = self.settings.stroke_weight
         pictures = list(probabilities)
-        probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
-                         for row, group in zip(probabilities, members, strict=True)]
+        probabilities = [combine_readings(row, stroke_readings[group], weight)
+                         if group in stroke_readings and not doubt else row
+                         for row, group, doubt in zip(probabilities, members, doubts, strict=True)]
         readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
                     for picture, group in zip(pictures, members, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members, readings)
@@ -220,8 +246,8 @@ class Recognizer:
         strokes no longer say what the user sees), for ink not shaped like a digit (doubts[i]
         says why; a scribble's long path is costly to read and is no digit either way), and for
         all digits without a stroke reader, without strokes (masks, pictures) or with a weight
-        of 0. Digits are grouped and joined on the image reading alone; this only changes what
-        each group is read as."""
+        of 0. Joining by reading (digitpad.joining) scores its candidates with both readings;
+        the hand-set join rules (_join_close_pieces) with the image's alone."""
         if self.strokes is None or not self.settings.stroke_weight or strokes is None:
             return known
         erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
@@ -266,6 +292,46 @@ class Recognizer:
         solid = shown if shown is not None and shown.any() else mask
         return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
+    @property
+    def joins_by_reading(self) -> bool:
+        """Whether neighbouring pieces are joined by reading (else by the hand-set rules)."""
+        return self.settings.join_by_reading and self.join_prior is not None
+
+    def _join_by_reading(self, plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
+                         joined_images, joined_probabilities, taught_shares) -> None:
+        """Segmentation by reading (digitpad.joining): of the runs `plan` lists, read joined
+        (joined_images, and the image model's joined_probabilities and taught_shares), keep the best cut of the
+        pieces into digits. Both readers count (stroke_readings, by stroke indices); a piece not
+        shaped like a digit alone (verdicts, by id: too small, a dot, ...) reads at
+        settings.doubt_factor x its probability. Lists are changed in place, as by
+        _join_close_pieces."""
+        settings = self.settings
+
+        def score(row, group):
+            """log p(best digit) of an image reading `row`, with its strokes' when read."""
+            known = stroke_readings.get(group)
+            row = row if known is None else combine_readings(row, known, settings.stroke_weight)
+            return float(np.log(max(float(row.max()), PROBABILITY_FLOOR)))
+
+        single = [score(row, group) + (np.log(settings.doubt_factor) if verdicts[id(piece)] else 0.0)
+                  for row, group, piece in zip(probabilities, members, pieces, strict=True)]
+        joined = [score(row, group) for row, group in zip(joined_probabilities, plan.members, strict=True)]
+        chosen = joining.choose_runs(plan, pieces, single, joined, taught_shares, settings)
+        number_of = {run: number for number, run in enumerate(plan.runs)}
+        for first, end in reversed(chosen):  # right to left, so earlier indices stay put
+            if end - first < 2:
+                continue
+            number = number_of[first, end]
+            joined_piece, joined_shown = pieces[first], shown[first]
+            for index in range(first + 1, end):
+                joined_shown = _join_shown(joined_piece, pieces[index], joined_shown, shown[index])
+                joined_piece = preprocess.join(joined_piece, pieces[index])
+            pieces[first:end] = [plan.pieces[number]]
+            images[first:end] = [joined_images[number]]
+            probabilities[first:end] = [joined_probabilities[number]]
+            shown[first:end] = [joined_shown]
+            members[first:end] = [plan.members[number]]
+
     def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
@@ -291,7 +357,8 @@ class Recognizer:
             if (unsure or touching or learned_joins) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
-                joined_probabilities, taught_share = self._predict_joined(image[None], learned_joins)
+                joined_probabilities, taught_shares = self._predict_joined(image[None], learned_joins)
+                joined_probabilities, taught_share = joined_probabilities[0], float(taught_shares[0])
                 best = joined_probabilities.max()
                 learned = taught_share >= settings.learned_join_share and best >= settings.confident
                 if (unsure and best > parts) or (touching and best >= settings.confident) or learned:
@@ -303,13 +370,13 @@ class Recognizer:
                     continue  # the joined digit may take its next neighbour too
             index += 1
 
-    def _predict_joined(self, image, learned_joins: bool):
-        """(1, 28, 28) joined ink -> ((10,) probabilities, how far a digit the user joined by a
-        correction decides its reading: 0 when none does, see AdaptedModel.predict_joined)."""
+    def _predict_joined(self, images, learned_joins: bool):
+        """(N, 28, 28) joined ink -> ((N, 10) probabilities, (N,) how far a digit the user joined
+        by a correction decides each reading: 0 when none does, see AdaptedModel.predict_joined)."""
         if learned_joins:
-            probabilities, share = self.model.predict_joined(image)
-            return probabilities[0], float(share[0])
-        return self.model.predict(image)[0], 0.0
+            probabilities, shares = self.model.predict_joined(images)
+            return np.asarray(probabilities), np.asarray(shares, np.float64)
+        return np.asarray(self.model.predict(images)), np.zeros(len(images))
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
         """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller
@@ -400,9 +467,11 @@ class Recognizer:
         recognition raster as a DigitInk (mask cropped to its box, the box in raster pixels),
         its ink as the user sees it cropped to the same box (None when recognition keeps the
         user's brush), and the indices of its strokes. [] for each when there is no ink.
-        `groups`: the strokes' grouping into digits, left to right (None: digitpad.grouping's)."""
+        `groups`: the strokes' grouping into digits, left to right (None: digitpad.grouping's,
+        with settings.grouping when joining by reading, else with settings.hand_grouping)."""
         if groups is None:
-            groups = grouping.group_strokes(strokes, self.settings.grouping)
+            settings = self.settings.grouping if self.joins_by_reading else self.settings.hand_grouping
+            groups = grouping.group_strokes(strokes, settings)
         groups = [list(group) for group in groups]
         pieces, shown, members, ink = [], [], [], 0
         for group in groups:

@@ -40,5 +40,10 @@ def stroke_model_path() -> pathlib.Path:
     return resource_path("model", "digitpad-strokes.tflite")
 
 
+def grouping_prior_path() -> pathlib.Path:
+    """The grouping prior: how likely neighbouring pieces are one digit (digitpad/join_prior.py)."""
+    return resource_path("model", "grouping-prior.json")
+
+
 def asset_path(*parts: str) -> pathlib.Path:
     return resource_path("assets", *parts)

@@ -3,7 +3,7 @@
 import dataclasses
 
 from digitpad.adaptation import AdaptationSettings
-from digitpad.grouping import GroupingSettings
+from digitpad.grouping import PROPOSAL, GroupingSettings
 from digitpad.preprocess import PreprocessSettings
 
 
@@ -36,6 +36,23 @@ class RecognitionSettings:
     learned_join_share: float = 0.5  # neighbours are also joined when a digit the user joined by a
     # correction decides the joined ink's reading this far (AdaptedModel.predict_joined) and it is
     # read confidently: the same writer's next two-stroke 4 is one digit
+    join_by_reading: bool = True  # neighbouring pieces are joined by reading: the grouping both
+    # readers and the geometric prior find likeliest (digitpad.joining); False: by the
+    # hand-set rules of join_gap, touch_gap and part_size (Recognizer._join_close_pieces)
+    join_prior: tuple[float, ...] = ()  # weights of the geometric prior (digitpad.join_prior,
+    # bias last); (): the shipped model/grouping-prior.json (train_model.py --grouping-prior-only)
+    join_prior_weight: float = 1.0  # say of the prior against the readers' log probabilities
+    min_join_prior: float = 0.01  # neighbours whose prior of being one digit is below this are not
+    # read joined: it keeps the extra model inputs to a few (the folds read the same at 0.001)
+    max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
+    # leave 0.15-0.45 between digits; the prior, fitted on few far pairs of one digit, is not asked)
+    sure_apart_overlap: float = 0.1  # ... nor two pieces of a size (see part_size) both read
+    # confidently, unless their columns overlap by more than this x their height: the readers
+    # are overconfident on odd joined ink (two upright 1s side by side read as one 1), and a
+    # 4 whose stem crosses its "L" is two sure pieces too ("21")
+    max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
+    doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
+    # reads at this x its probability when the grouping is chosen: a 5's floating flag joins
     max_joined_aspect: float = 2.0  # pieces are never joined into ink wider than this x its height
     # (99.9% of MNIST digits are narrower than 1.82 x their height)
     recognition_brush: float = 12.0  # ink is recognised as if drawn with this brush (canvas pixels),
@@ -46,7 +63,10 @@ class RecognitionSettings:
     # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
     # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
-    grouping: GroupingSettings = GroupingSettings()  # how a drawing's strokes are grouped into digits
+    grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
+    # that joining by reading starts from (digitpad.grouping.PROPOSAL)
+    hand_grouping: GroupingSettings = GroupingSettings()  # how they are grouped into digits when the
+    # hand-set rules join instead (join_by_reading off, or no readable prior)
 
 
 @dataclasses.dataclass(frozen=True)

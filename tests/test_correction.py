@@ -19,6 +19,19 @@ def open_four(dx=0.0, dy=0.0, gap=40.0):
             Stroke(((300 + gap + dx, 130 + dy), (300 + gap + dx, 480 + dy)), 24.0)]
 
 
+@pytest.fixture
+def app(user_home):
+    """The app, its pieces joined by the hand-set rules: they split open_four, the case
+    corrections are for (joining by reading, the default, reads it as one 4 at once)."""
+    from digitpad.app import App
+    from digitpad.settings import RecognitionSettings, Settings
+
+    application = App(settings=Settings(recognition=RecognitionSettings(join_by_reading=False)), user_dir=user_home)
+    application.flush()
+    yield application
+    application.close()
+
+
 def read(app, strokes) -> str:
     press(app, pygame.K_DELETE)
     draw_strokes(app, strokes)

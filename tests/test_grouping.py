@@ -2,7 +2,7 @@ import numpy as np
 import pytest
 
 from digitpad.drawing import Stroke
-from digitpad.grouping import GroupingSettings, group_strokes
+from digitpad.grouping import PROPOSAL, GroupingSettings, group_strokes
 
 
 def ink(*points, width=24.0):
@@ -81,7 +81,8 @@ def test_a_tall_stroke_beside_a_digit_starts_the_next_one_even_when_close():
 
 def test_parts_join_only_when_close():
     strokes = [FIVE_BODY, FLOATING_FLAG]
-    assert group_strokes(strokes, GroupingSettings(part_gap=0.0, within_columns=1.1, touching_columns=1.1)) == [
+    assert group_strokes(strokes, GroupingSettings(part_gap=0.0, continue_gap=0.0, within_columns=1.1,
+                                                        touching_columns=1.1)) == [
         [0], [1]]
 
 
@@ -98,3 +99,19 @@ def test_only_strokes_are_accepted():
 def test_strokes_far_off_the_canvas_cost_no_more():
     far = [ink((1e9, 1e9), (1e9 + 10, 1e9 + 300)), ink((-1e9, -1e9), (-1e9, -1e9 + 300))]
     assert sorted(map(sorted, group_strokes([*far, eraser((0, 0), (1e9, 1e9))]))) == [[0], [1]]
+
+
+@pytest.mark.parametrize("split_touching, groups", [(True, [[0], [1]]), (False, [[0, 1]])])
+def test_a_digit_written_touching_the_one_before_starts_a_new_piece(split_touching, groups):
+    # a 0, then another whose ink touches it: as tall as a digit, standing beside it
+    strokes = [ellipse(160, 285, 60, 130), ellipse(290, 285, 60, 130)]
+    assert group_strokes(strokes, GroupingSettings(split_touching=split_touching)) == groups
+
+
+@pytest.mark.parametrize("strokes, groups", [
+    ([ellipse(160, 285, 60, 130), ellipse(290, 285, 60, 130)], [[0], [1]]),  # two 0s touching
+    ([SEVEN, one(350), SEVEN_BAR], [[0, 2], [1]]),  # a stroke over a digit still goes with it
+    ([FOUR_ANGLE, FOUR_STEM], [[0, 1]]),
+])
+def test_the_pieces_joining_by_reading_starts_from_are_finer(strokes, groups):
+    assert group_strokes(strokes, PROPOSAL) == groups

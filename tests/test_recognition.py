@@ -1,6 +1,7 @@
 import numpy as np
 import pytest
 
+from digitpad import grouping
 from digitpad.drawing import Stroke
 from digitpad.recognition import EMPTY, Recognizer, Result, combine_readings, touched_by_eraser
 from digitpad.settings import RecognitionSettings
@@ -271,12 +272,13 @@ def test_a_scribble_is_not_read_by_the_stroke_reader():
     assert not strokes.asked and result.text == "8"
 
 
-def test_pieces_joined_on_the_image_reading_are_read_again_as_one_by_the_stroke_reader():
+def test_pieces_joined_by_the_hand_set_rules_are_read_again_as_one_by_the_stroke_reader():
     # two digit-tall strokes close together: two groups, joined because the image model is surer
     # of the whole (with this stand-in, as sure as of each piece, and the pieces together less so)
     left, right = Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)
     strokes = FixedStrokeReader(confident(4, 0.9))
-    recognizer = Recognizer(FixedModel(confident(4, 0.6)), RecognitionSettings(stroke_weight=0.4), strokes)
+    settings = RecognitionSettings(stroke_weight=0.4, join_by_reading=False)
+    recognizer = Recognizer(FixedModel(confident(4, 0.6)), settings, strokes)
     result = recognizer.recognise_strokes([left, right], 560)
     assert len(result.digits) == 1 and result.digits[0].strokes == (0, 1)
     assert strokes.asked == [[[left], [right]], [[left, right]]]  # each piece while the image model ran; the whole
@@ -295,3 +297,52 @@ def test_low_confidence_is_rounded_down(confidence, shown):
 def test_just_under_the_bar_reads_below_it():
     recognizer = Recognizer(FixedModel(confident(7, 0.7996)))
     assert recognizer.recognise_strokes(SEVEN, 560).digits[0].doubt == "low confidence (79%)"
+
+def real_recognizer(**changes):
+    from digitpad.model import DigitModel
+    from digitpad.resources import model_path, stroke_model_path
+    from digitpad.stroke_reader import StrokeReader
+
+    return Recognizer(DigitModel(model_path()), RecognitionSettings(**changes), StrokeReader(stroke_model_path()))
+
+
+@pytest.mark.parametrize("bar_end, stem", [(296, 318), (290, 320), (300, 330), (280, 320)])
+def test_an_l_then_its_stem_beside_it_reads_as_one_four(bar_end, stem):
+    strokes = [Stroke(((200, 150), (160, 320), (bar_end, 320)), 24.0), Stroke(((stem, 180), (stem, 440)), 24.0)]
+    assert len(grouping.group_strokes(strokes, grouping.PROPOSAL)) == 2  # the pieces reading starts from
+    result = real_recognizer().recognise_strokes(strokes, 560)
+    assert result.text == "4" and result.digits[0].strokes == (0, 1)
+
+
+def test_two_digits_that_touch_read_as_two():
+    angles = np.linspace(0, 2 * np.pi, 40)
+    strokes = [Stroke(tuple(zip(x + 60 * np.cos(angles), 285 + 130 * np.sin(angles), strict=True)), 24.0)
+               for x in (160, 290)]  # two 0s whose ink touches
+    result = real_recognizer().recognise_strokes(strokes, 560)
+    assert result.text == "00"
+
+
+def test_an_unreadable_prior_leaves_the_joins_to_the_hand_set_rules(monkeypatch, tmp_path):
+    from digitpad import resources
+
+    monkeypatch.setattr(resources, "grouping_prior_path", lambda: tmp_path / "missing.json")
+    recognizer = Recognizer(FixedModel(confident(4, 0.99)))
+    assert recognizer.join_prior is None
+    strokes = [Stroke(((200, 150), (160, 320), (296, 320)), 24.0), Stroke(((318, 180), (318, 440)), 24.0)]
+    assert len(recognizer.recognise_strokes(strokes, 560).digits) == 1  # the stem touches: part of the 4
+
+
+class JoinTaughtModel(FixedModel):
+    """Reads every piece as a sure 1, and ink a correction joined before as a sure 4."""
+
+    joins_taught = 1
+
+    def predict_joined(self, images):
+        return np.tile(confident(4, 0.99), (len(images), 1)), np.ones(len(images))
+
+
+@pytest.mark.parametrize("model, text", [(FixedModel(confident(1, 0.99)), "11"),
+                                         (JoinTaughtModel(confident(1, 0.99)), "4")])
+def test_a_join_taught_by_a_correction_wins_over_two_sure_pieces(model, text):
+    strokes = [Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)]
+    assert Recognizer(model).recognise_strokes(strokes, 560).text == text

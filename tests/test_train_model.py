@@ -4,6 +4,7 @@ import numpy as np
 import pytest
 
 import train_model
+from digitpad.join_prior import load_prior
 from digitpad.model import DigitModel
 from digitpad.storage import UserStore
 from digitpad.stroke_reader import StrokeReader
@@ -23,7 +24,8 @@ def test_quick_run_end_to_end(tmp_path):
     lean = DigitModel(tmp_path / "digitpad.tflite")
     assert lean.predict(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
     # both stages ran: MNIST, then pen digits mixed in; then the stroke model beside the image model
-    assert set(metrics["stage_seconds"]) == {"stage 1", "stage 2", "stroke model"} and metrics["pen_training"]
+    assert set(metrics["stage_seconds"]) == {"stage 1", "stage 2", "stroke model", "grouping prior"}
+    assert metrics["pen_training"] and len(load_prior(tmp_path / "grouping-prior.json")) > 1
     assert metrics["pen_digits"]["digits"] == "all, trained on"
     assert metrics["stroke_model"]["digits"] == 300 and metrics["stroke_model"]["hold_out_fold"] is None
     assert StrokeReader(tmp_path / "digitpad-strokes.tflite").predict_sequences(
@@ -41,7 +43,7 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
                  "--output-dir", str(output)]
     assert train_model.main(arguments) == 0
     metrics = json.loads((output / "metrics.json").read_text())
-    assert metrics["stage_seconds"].keys() == {"stage 2"} and metrics["hold_out_fold"] == 1
+    assert metrics["stage_seconds"].keys() == {"stage 2", "grouping prior"} and metrics["hold_out_fold"] == 1
     assert not (output / "digitpad-strokes.tflite").exists() and "stroke_model" not in metrics
     assert metrics["pen_digits"]["digits"] == "fold 1, unseen" and "thick" in metrics["pen_digits"]["conditions"]
     held_out = np.load(output / "pen_digits_fold1.npz")
@@ -78,3 +80,9 @@ def test_finetune_without_samples_says_so(tmp_path, capsys):
 def test_bad_flags(flag):
     with pytest.raises(SystemExit):
         train_model.parse_args([flag, "0"])
+
+
+def test_the_grouping_prior_alone_takes_seconds_and_writes_only_its_file(tmp_path):
+    assert train_model.main(["--grouping-prior-only", "--quick", "--output-dir", str(tmp_path)]) == 0
+    assert [path.name for path in tmp_path.iterdir()] == ["grouping-prior.json"]
+    assert len(load_prior(tmp_path / "grouping-prior.json")) > 1

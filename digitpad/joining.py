@@ -1,0 +1,109 @@
+"""Which neighbouring pieces of a drawing are one digit, decided by reading (issue 20). Pure
+functions, numpy; the recogniser (Recognizer._read) does the reading.
+
+The pieces, left to right (digitpad.grouping.PROPOSAL), are cut into runs of neighbours, one
+digit per run. First, from geometry alone, plan_joins lists the runs worth reading joined and
+joins their ink; the recogniser reads them together with the single pieces, in one model call.
+Then choose_runs keeps the best cut, by dynamic programming over the sum, per digit, of
+    log p(its best digit | its ink, both readers)
+    + prior weight x (log prior(join) of each neighbouring pair inside it
+                      + log prior(apart) of the pair at its right edge)
+with the prior digitpad.join_prior's logistic regression on the pairs' geometry.
+"""
+
+import dataclasses
+
+import numpy as np
+
+from digitpad import join_prior, preprocess
+
+LEARNED_JOIN_BONUS = 1e3  # added to a run's score when a join the user taught decides it: always kept
+
+
+@dataclasses.dataclass
+class JoinPlan:
+    runs: list[tuple[int, int]]  # (first, end): pieces first..end-1 read as one digit
+    pieces: list[preprocess.DigitInk]  # each run's ink joined, in the order of runs
+    members: list[tuple[int, ...]]  # each run's stroke indices, sorted
+    log_join: np.ndarray  # (pieces - 1,) log prior that pieces i and i + 1 are one digit
+    log_apart: np.ndarray  # (pieces - 1,) log prior that they are two
+    gaps: list[float]  # (pieces - 1,) gap between pieces i and i + 1 / the taller one's height
+
+
+def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPlan | None:
+    """The runs of 2 to settings.max_join_run neighbouring pieces (DigitInk, left to right;
+    members: their stroke indices) worth reading as one digit, or None when there are none:
+    every pair in the run closer than max_join_gap x its height and given a prior of joining of
+    at least min_join_prior (or, when the user taught joins, closer than join_gap), the run's ink
+    no wider than max_joined_aspect x its height. `settings`: RecognitionSettings; `prior`: the
+    weights of digitpad.join_prior."""
+    count = len(pieces)
+    if count < 2:
+        return None
+    features = np.stack([join_prior.pair_features(pieces[index].box, pieces[index + 1].box, members[index],
+                                                  members[index + 1]) for index in range(count - 1)])
+    log_join, log_apart = join_prior.log_join_apart(features, prior)
+    gaps = [float(feature[join_prior.FEATURE_NAMES.index("gap")]) for feature in features]
+    joinable = [gap < settings.max_join_gap and (log_join[index] >= np.log(settings.min_join_prior)
+                                                 or (learned_joins and gap < settings.join_gap))
+                for index, gap in enumerate(gaps)]
+    runs = []
+    for first in range(count - 1):
+        for end in range(first + 2, min(count, first + settings.max_join_run) + 1):
+            if not joinable[end - 2]:
+                break
+            left, top, right, bottom = preprocess.union_box([piece.box for piece in pieces[first:end]])
+            if right - left <= settings.max_joined_aspect * (bottom - top):
+                runs.append((first, end))
+    if not runs:
+        return None
+    joined, joined_members = [], []
+    for first, end in runs:
+        piece = pieces[first]
+        for other in pieces[first + 1 : end]:
+            piece = preprocess.join(piece, other)
+        joined.append(piece)
+        joined_members.append(tuple(sorted(index for group in members[first:end] for index in group)))
+    return JoinPlan(runs, joined, joined_members, log_join, log_apart, gaps)
+
+
+def of_a_size(first, second, part_size: float) -> bool:
+    """Whether neither of two pieces is much smaller than the other (under part_size x its
+    width or height)."""
+    return min(first.width, second.width) >= part_size * max(first.width, second.width) \
+        and min(first.height, second.height) >= part_size * max(first.height, second.height)
+
+
+def choose_runs(plan: JoinPlan, pieces, single_scores, joined_scores, taught_shares, settings) -> list:
+    """The best cut of the pieces into runs -> [(first, end)], left to right, each run one digit.
+    single_scores[i]: log p(best digit) of piece i alone (already lowered for a piece not shaped
+    like a digit); joined_scores[k], taught_shares[k]: the same for plan.runs[k] joined, and how
+    far a join the user taught decides its reading (with its best probability, log, at least
+    log settings.confident: always kept). Two pieces of a size both read confidently are joined
+    only when their columns overlap by more than sure_apart_overlap x their height (the readers
+    are overconfident on odd joined ink)."""
+    count = len(pieces)
+    sure = [score >= np.log(settings.confident) for score in single_scores]
+    kept_apart = [plan.gaps[index] > -settings.sure_apart_overlap and sure[index] and sure[index + 1]
+                  and of_a_size(pieces[index], pieces[index + 1], settings.part_size) for index in range(count - 1)]
+    weight = settings.join_prior_weight
+    scores = {(index, index + 1): float(score) for index, score in enumerate(single_scores)}
+    for (first, end), score, share in zip(plan.runs, joined_scores, taught_shares, strict=True):
+        learned = share >= settings.learned_join_share and score >= np.log(settings.confident)
+        if any(kept_apart[first : end - 1]) and not learned:
+            continue
+        scores[first, end] = float(score) + weight * float(plan.log_join[first : end - 1].sum()) \
+            + (LEARNED_JOIN_BONUS if learned else 0.0)
+    best = [(0.0, 0)] + [(-np.inf, 0)] * count  # best[end]: (score, first of the last run) of pieces[:end]
+    for end in range(1, count + 1):
+        for first in range(max(0, end - settings.max_join_run), end):
+            if (first, end) not in scores:
+                continue
+            score = best[first][0] + scores[first, end] + (weight * float(plan.log_apart[first - 1]) if first else 0.0)
+            if score > best[end][0]:
+                best[end] = (score, first)
+    chosen, end = [], count
+    while end:
+        chosen.append((best[end][1], end))
+        end = best[end][1]
+    return chosen[::-1]

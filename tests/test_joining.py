@@ -1,0 +1,60 @@
+import numpy as np
+import pytest
+
+from digitpad import joining
+from digitpad.preprocess import DigitInk
+from digitpad.settings import RecognitionSettings
+
+SETTINGS = RecognitionSettings()
+EVEN = np.zeros(11)  # a prior of even odds for every pair
+
+
+def piece(left, width=40, top=0, height=100):
+    return DigitInk(np.ones((height, width), np.uint8), (left, top, left + width, top + height))
+
+
+def plan(pieces, gaps, log_join=None):
+    count = len(pieces)
+    log_join = np.log(0.5) * np.ones(count - 1) if log_join is None else np.asarray(log_join, float)
+    runs = [(first, end) for first in range(count - 1) for end in range(first + 2, min(count, first + 3) + 1)]
+    return joining.JoinPlan(runs, [piece(0)] * len(runs), [()] * len(runs), log_join,
+                            np.log1p(-np.exp(log_join)), list(gaps))
+
+
+@pytest.mark.parametrize("joined, expected", [(np.log(0.99), [(0, 2)]), (np.log(0.2), [(0, 1), (1, 2)])])
+def test_the_likelier_reading_wins_at_even_odds(joined, expected):
+    pieces = [piece(0, 80, 0, 60), piece(85, 20)]  # an "L" read unsurely and a stem beside it
+    chosen = joining.choose_runs(plan(pieces, [0.05]), pieces, [np.log(0.5), 0.0], [joined], [0.0], SETTINGS)
+    assert chosen == expected
+
+
+@pytest.mark.parametrize("log_join, expected", [(np.log(0.999), [(0, 2)]), (np.log(0.001), [(0, 1), (1, 2)])])
+def test_the_prior_decides_between_equal_readings(log_join, expected):
+    pieces = [piece(0, 80, 0, 60), piece(85, 20)]
+    chosen = joining.choose_runs(plan(pieces, [0.05], [log_join]), pieces, [np.log(0.9), 0.0], [np.log(0.9)],
+                                 [0.0], SETTINGS)
+    assert chosen == expected
+
+
+@pytest.mark.parametrize("gap, share, expected", [(0.05, 0.0, [(0, 1), (1, 2)]), (-0.3, 0.0, [(0, 2)]),
+                                                  (0.05, 1.0, [(0, 2)])])
+def test_two_sure_pieces_of_a_size_join_only_overlapping_or_when_taught(gap, share, expected):
+    pieces = [piece(0), piece(45)]
+    chosen = joining.choose_runs(plan(pieces, [gap], [np.log(0.999)]), pieces, [0.0, 0.0], [0.0], [share], SETTINGS)
+    assert chosen == expected
+
+
+def test_runs_cover_every_piece_once_in_order():
+    pieces = [piece(0), piece(50, 20), piece(75), piece(300)]
+    built = plan(pieces, [0.1, 0.05, 2.0])
+    rng = np.random.default_rng(0)
+    singles, joined = np.log(rng.uniform(0.3, 1, 4)), np.log(rng.uniform(0.3, 1, len(built.runs)))
+    chosen = joining.choose_runs(built, pieces, singles, joined, np.zeros(len(built.runs)), SETTINGS)
+    assert [index for first, end in chosen for index in range(first, end)] == [0, 1, 2, 3]
+
+
+@pytest.mark.parametrize("second_left, runs", [(45, [(0, 2)]), (200, None)])
+def test_only_close_neighbours_are_read_joined(second_left, runs):
+    pieces = [piece(0, 80, 0, 60), piece(second_left, 20)]
+    built = joining.plan_joins(pieces, [(0,), (1,)], SETTINGS, EVEN, learned_joins=False)
+    assert (built.runs if built else None) == runs
