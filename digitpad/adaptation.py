@@ -122,14 +122,19 @@ class Adapter:
 
     def adjust(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
         """(N, 10) probabilities and (N, F) features of the same images -> (N, 10) probabilities."""
+        return self.adjust_with_share(probabilities, features)[0]
+
+    def adjust_with_share(self, probabilities: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """adjust, and (N,) float32 how far taught digits decided each reading (0: not at all)."""
         taught, labels = self._features, self._labels  # one consistent pair, whatever add() does meanwhile
+        none = np.zeros(len(probabilities), np.float32)
         if not len(labels):
-            return probabilities
+            return probabilities, none
         settings = self.settings
         queries = normalise(features)
         similarity = queries @ taught.T  # (N, T)
         if similarity.max() < settings.similarity_floor:
-            return probabilities  # the usual case: nothing taught is near
+            return probabilities, none  # the usual case: nothing taught is near
         to_reference = queries @ self.reference_features.T  # (N, R)
         weights = np.zeros((len(probabilities), 10), np.float32)
         for label in np.unique(labels):
@@ -139,9 +144,9 @@ class Adapter:
             weights[:, label] = np.clip((closest_taught - threshold) / settings.margin, 0.0, 1.0)
         share = weights.max(axis=1, keepdims=True)  # (N, 1) how far the taught digits decide
         if not share.any():
-            return probabilities
+            return probabilities, none
         votes = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
-        return ((1.0 - share) * probabilities + share * votes).astype(np.float32)
+        return ((1.0 - share) * probabilities + share * votes).astype(np.float32), share[:, 0]
 
 
 class AdaptedModel:
@@ -181,10 +186,21 @@ class AdaptedModel:
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) float32 in [0, 1] -> (N, 10) float32 probabilities, adapted."""
+        return self.predict_with_evidence(images)[0]
+
+    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The model's own ((N, 10) probabilities, (N, F) features or None), not adapted."""
+        return self.model.predict_with_features(images)
+
+    def predict_with_evidence(self, images: np.ndarray):
+        """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities adapted, (N, 10) the model's
+        own, (N, F) features or None, (N,) bool: a taught digit had a say in the reading). Where
+        a taught digit has a say the ink is a digit: the user said so (digitpad/nondigit.py)."""
         probabilities, features = self.model.predict_with_features(images)
         if self.adapter is None or features is None:
-            return probabilities
-        return self.adapter.adjust(probabilities, features)
+            return probabilities, probabilities, features, np.zeros(len(probabilities), bool)
+        adapted, share = self.adapter.adjust_with_share(probabilities, features)
+        return adapted, probabilities, features, share > 0
 
 
 def learn_taught_samples(model: AdaptedModel, samples) -> str:

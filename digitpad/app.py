@@ -19,6 +19,7 @@ from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.drawing import Drawing
 from digitpad.layout import Layout
 from digitpad.model import DigitModel, ModelError
+from digitpad.nondigit import load_reader
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
@@ -67,6 +68,7 @@ class App:
         self.recognizer: Recognizer | None = None
         self.stroke_model_file = stroke_model_file  # the stroke model to read drawings with (None: the bundled one)
         self.stroke_notice = ""  # why drawings are read without the stroke model, "" when they are not
+        self.nondigit_notice = ""  # why no ink is called "not a digit", "" when it can be
         self.model_ready = False
         self.model_loaded = threading.Event()
         self.worker = RecognitionWorker(self._recognise)
@@ -257,7 +259,8 @@ class App:
         for candidate in candidates:
             try:
                 model = AdaptedModel(DigitModel(candidate), self.settings.adaptation)
-                self.recognizer = Recognizer(model, self.settings.recognition, strokes)
+                nondigit, self.nondigit_notice = load_reader(model, self.settings.recognition.not_digit_above)
+                self.recognizer = Recognizer(model, self.settings.recognition, strokes, nondigit)
                 break
             except ModelError as error:
                 errors.append(str(error))
@@ -270,8 +273,9 @@ class App:
             self._notice(f"Your fine-tuned model was skipped ({errors[0]}); using the bundled one.", error=True)
         elif self.recognizer.model.path == user_model:
             self._notice(f"Using your fine-tuned model: {user_model}")
-        if self.recognizer is not None and self.stroke_notice:
-            self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
+        notices = " ".join(notice for notice in (self.stroke_notice, self.nondigit_notice) if notice)
+        if self.recognizer is not None and notices:
+            self._notice(f"{self.model_notice} {notices}".strip(), error=True)
         if self.recognizer is not None:
             self._restore_teaching()
         self.model_ready = self.recognizer is not None

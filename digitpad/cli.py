@@ -40,21 +40,25 @@ def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strok
     have no strokes). ModelError when a model cannot be loaded."""
     from digitpad.adaptation import AdaptedModel, learn_taught_samples
     from digitpad.model import DigitModel
+    from digitpad.nondigit import load_reader
     from digitpad.recognition import Recognizer
     from digitpad.resources import model_path, stroke_model_path
     from digitpad.stroke_reader import StrokeReader
 
     model = DigitModel(model_file or model_path())
     strokes = StrokeReader(stroke_model_path()) if with_strokes else None
+    nondigit, notice = load_reader(model)
+    if notice:
+        print(f"digitpad: {notice}", file=sys.stderr, flush=True)
     if user_dir is None:
-        return Recognizer(model, strokes=strokes)
+        return Recognizer(model, strokes=strokes, nondigit=nondigit)
     from digitpad.storage import UserStore
 
     adapted = AdaptedModel(model)
     note = learn_taught_samples(adapted, UserStore(user_dir).read_samples())
     if note:
         print(f"digitpad: {note}", file=sys.stderr, flush=True)
-    return Recognizer(adapted, strokes=strokes)
+    return Recognizer(adapted, strokes=strokes, nondigit=nondigit)
 
 
 def predict(files, as_json: bool, model_file=None, adapt: bool = True) -> int:

@@ -31,6 +31,7 @@ TOO_MUCH_INK = "too much ink"  # max_ink_fraction
 SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
 STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
 TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
+NOT_A_DIGIT = "not a digit"  # the not-a-digit reader (digitpad/nondigit.py) says so: above not_digit_above
 LOW_CONFIDENCE = "low confidence ({confidence:.0%})"  # below `confident`
 
 
@@ -145,10 +146,12 @@ class Recognizer:
     """Reads ink masks, strokes or pictures with one model and one set of settings; drawn
     digits, whose strokes are known, also with a stroke reader when given one."""
 
-    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings(), strokes=None):
+    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings(), strokes=None, nondigit=None):
         self.model = model  # the image reader: anything with predict((N, 28, 28)) -> (N, 10)
         self.strokes = strokes  # the stroke reader (digitpad.stroke_reader.StrokeReader): anything
         # with predict(list of digits, each a list of Strokes) -> (N, 10); None: pictures of ink only
+        self.nondigit = nondigit  # the not-a-digit reader (digitpad.nondigit.NonDigitReader) of this
+        # model's features, or None: then no ink is called "not a digit"
         self.settings = settings
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
@@ -178,15 +181,16 @@ class Recognizer:
         pieces, shown, members = list(pieces[:limit]), shown[:limit], members[:limit]
         settings = self.settings.preprocess
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
-        predicted = self.inference.submit(self.model.predict, np.stack(images))
+        predicted = self.inference.submit(self._predict, np.stack(images))
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
         originals = list(pieces)  # kept alive, so no joined piece can take an original's id
         verdicts = {id(piece): self._shape_doubt(image, piece.mask, solid, min_side)
                     for image, piece, solid in zip(images, pieces, shown, strict=True)}
         # and the stroke reader's reading of each piece's strokes (kept by their indices)
         stroke_readings = self._read_strokes(members, strokes, [verdicts[id(piece)] for piece in pieces], {})
-        probabilities = list(predicted.result())
-        self._join_close_pieces(pieces, images, probabilities, shown, members)
+        probabilities, evidence = predicted.result()
+        probabilities, evidence = list(probabilities), list(evidence)
+        self._join_close_pieces(pieces, images, probabilities, shown, members, evidence)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
@@ -194,7 +198,44 @@ class Recognizer:
         weight = self.settings.stroke_weight
         probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
                          for row, group in zip(probabilities, members, strict=True)]
+        doubts = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members])
         return self._result(images, probabilities, scribble, doubts, members)
+
+    def _predict(self, images):
+        """(N, 28, 28) -> ((N, 10) probabilities, N pieces of evidence for the not-a-digit reader:
+        (features (F,), the model's own probabilities (10,), whether a taught digit had a say),
+        or None each without a reader or without features)."""
+        if self.nondigit is None or not hasattr(self.model, "predict_with_features"):
+            return self.model.predict(images), [None] * len(images)
+        if hasattr(self.model, "predict_with_evidence"):  # adaptation.AdaptedModel
+            probabilities, own, features, taught = self.model.predict_with_evidence(images)
+        else:
+            probabilities, features = self.model.predict_with_features(images)
+            own, taught = probabilities, np.zeros(len(images), bool)
+        if features is None:
+            return probabilities, [None] * len(images)
+        return probabilities, list(zip(features, own, taught, strict=True))
+
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings) -> list[str]:
+        """doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit reader
+        calls no digit (above settings.not_digit_above); a piece a taught digit had a say in is
+        a digit (the user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or
+        None (no pen path read); evidence[i]: from _predict, or None."""
+        asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
+                 if not doubt and found is not None and not found[2]]
+        if not asked:
+            return list(doubts)
+        features = np.stack([evidence[index][0] for index in asked])
+        own = np.stack([evidence[index][1] for index in asked])
+        known = np.array([stroke_readings[index] is not None for index in asked])
+        strokes = np.stack([stroke_readings[index] if stroke_readings[index] is not None else evidence[index][1]
+                            for index in asked])
+        chances = self.nondigit.probability(features, own, strokes, known)
+        doubts = list(doubts)
+        for index, chance in zip(asked, chances, strict=True):
+            if chance > self.settings.not_digit_above:
+                doubts[index] = NOT_A_DIGIT
+        return doubts
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
@@ -250,7 +291,7 @@ class Recognizer:
         solid = shown if shown is not None and shown.any() else mask
         return SOLID_PATCH if preprocess.stroke_share(solid) > settings.max_stroke_share else ""
 
-    def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
+    def _join_close_pieces(self, pieces, images, probabilities, shown, members, evidence) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
         ink than of both pieces together. A piece that (nearly) touches a neighbour and is much
@@ -258,7 +299,8 @@ class Recognizer:
         becomes part of it whenever the joined ink is read confidently. Two confident digits of
         a size are never joined: the model is overconfident on odd joined shapes; nor is ink
         joined into something far wider than a digit. Lists (shown: each piece's ink as the
-        user sees it, or None; members: its strokes' indices) are changed in place."""
+        user sees it, or None; members: its strokes' indices; evidence: see _predict) are
+        changed in place."""
         settings = self.settings
         index = 0
         while index < len(pieces) - 1:
@@ -274,12 +316,14 @@ class Recognizer:
             if (unsure or touching) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
-                joined_probabilities = self.model.predict(image[None])[0]
+                joined_read, joined_evidence = self._predict(image[None])
+                joined_probabilities = joined_read[0]
                 best = joined_probabilities.max()
                 if (unsure and best > parts) or (touching and best >= settings.confident):
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]
+                    evidence[index : index + 2] = joined_evidence
                     shown[index : index + 2] = [_join_shown(first, second, shown[index], shown[index + 1])]
                     members[index : index + 2] = [tuple(sorted(members[index] + members[index + 1]))]
                     continue  # the joined digit may take its next neighbour too
@@ -290,7 +334,9 @@ class Recognizer:
         found more digits than max_digits and passes the first ones."""
         doubts = [self._shape_doubt(image) for image in images]
         reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
-        return self._result(list(images), list(self.model.predict(images)), reason, doubts)
+        probabilities, evidence = self._predict(images)
+        doubts = self._not_digit_doubts(doubts, evidence, [None] * len(images))
+        return self._result(list(images), list(probabilities), reason, doubts)
 
     def _result(self, images, probabilities, scribble: str, doubts, members=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
