@@ -81,16 +81,19 @@ def augmented_mnist(images: np.ndarray, labels: np.ndarray, count: int, seed) ->
 
 def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_labels: np.ndarray,
                       hold_out_fold: int | None, nondigit_count: int = 6000, pen_copies: int = 1,
-                      mnist_count: int = 4000, seed: int = 0) -> Drawings:
+                      mnist_count: int = 4000, seed: int = 0, pen_limit: int | None = None) -> Drawings:
     """The head's training set: `mnist_count` MNIST training images ((N, 28, 28) uint8 and
     their labels given, distorted as in stage 1), `pen_copies` drawings of each pen digit not in
     `hold_out_fold` (with the stroke model's writing variants), and `nondigit_count` drawings of
-    the training families (never a held-out one)."""
+    the training families (never a held-out one). `pen_limit`: only that many pen digits,
+    spread over the set (a smoke run)."""
     from training.folds import digit_folds
 
     mnist = augmented_mnist(mnist_images, mnist_labels, mnist_count, (seed, 0))
     folds = digit_folds(pen_data)
     digits = [digit for digit, fold in zip(pen_digits.load(pen_data), folds, strict=True) if fold != hold_out_fold]
+    if pen_limit is not None:
+        digits = digits[:: max(1, len(digits) // pen_limit)][:pen_limit]
     pen_images, pen_sequences = draw_pen_digits(digits, pen_copies, (seed, 1), variants=True)
     names = [family.name for family in nondigits.TRAINING]
     other_images, other_sequences, other_names = draw_nondigits(names, nondigit_count, (seed, 2))

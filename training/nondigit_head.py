@@ -37,6 +37,10 @@ class HeadSettings:
     weight_decay: float = 1e-4  # L2 on the weights
     probes: int = 8  # MNIST images whose features are stored to check the model at load
     seed: int = 0  # seeds the drawings, the rows' order and the weights
+    pen_limit: int | None = None  # only this many pen digits (a smoke run); None: all
+
+
+QUICK = HeadSettings(nondigits=200, mnist=200, pen_limit=200, epochs=2)  # train_model.py --quick
 
 
 def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
@@ -105,7 +109,8 @@ def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path |
     strokes = StrokeReader(stroke_model_path) if stroke_model_path is not None else None
     (mnist_images, mnist_labels), _ = load_mnist(mnist_dir)
     drawings = nondigit_data.training_drawings(pathlib.Path(pen_data), mnist_images, mnist_labels, hold_out_fold,
-                                               settings.nondigits, settings.pen_copies, settings.mnist, settings.seed)
+                                               settings.nondigits, settings.pen_copies, settings.mnist, settings.seed,
+                                               settings.pen_limit)
     drawn = time.perf_counter()
     readings = nondigit_data.read(drawings, model, strokes)
     read = time.perf_counter()
