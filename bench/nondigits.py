@@ -16,7 +16,10 @@ For each fold it prints
   - the fold's real digits, single (the six drawing conditions of pen_accuracy.py, or --conditions)
     and numbers (as folds.py composes them): accuracy, and the share of right ones shown "not
     sure", with and without the reader; the digits read "not a digit".
-One reading gives both verdicts: the reader only ever turns a verdict into "not a digit".
+One reading gives every verdict: the reader only ever turns a verdict into "not a digit", and
+each digit of a Result carries the reader's probability (DigitResult.not_digit), so the figures
+are printed for several thresholds (--thresholds) from one run (read at the lowest of them; 1.0
+is the app without the reader).
 """
 
 import argparse
@@ -28,14 +31,25 @@ import common
 import numpy as np
 
 
-def verdicts(result, confident):
-    """(sure, sure without the not-a-digit reader, any piece "not a digit") of a Result."""
+def record(result, confident):
+    """What decides a Result's verdict at any threshold: (scribble or empty, [(shape doubt,
+    confident enough, the reader's probability) per digit])."""
     from digitpad.recognition import NOT_A_DIGIT
 
-    refused = any(digit.doubt == NOT_A_DIGIT for digit in result.digits)
-    before = bool(result.digits) and not result.scribble and all(
-        digit.sure or (digit.doubt == NOT_A_DIGIT and digit.confidence >= confident) for digit in result.digits)
-    return result.sure, before, refused
+    pieces = [(bool(digit.doubt) and digit.doubt != NOT_A_DIGIT and not digit.doubt.startswith("low confidence"),
+               digit.confidence >= confident, digit.not_digit) for digit in result.digits]
+    return result.scribble or not result.digits, pieces
+
+
+def sure_at(recorded, threshold):
+    """Whether the number would be sure with not_digit_above = threshold."""
+    refused, pieces = recorded
+    return not refused and all(not shape and confident and chance <= threshold for shape, confident, chance in pieces)
+
+
+def refused_at(recorded, threshold):
+    """Whether some piece would be "not a digit" at this threshold."""
+    return any(not shape and chance > threshold for shape, _, chance in recorded[1])
 
 
 def read_drawing(app, strokes):
@@ -48,7 +62,7 @@ def read_drawing(app, strokes):
 
 
 def score_nondigits(app, names, count, seed):
-    """{family: (sure share, sure share without the reader)} over `count` drawings each."""
+    """{family: [record of each of `count` drawings]}."""
     from training import nondigits
 
     confident = app.settings.recognition.confident
@@ -56,14 +70,14 @@ def score_nondigits(app, names, count, seed):
     figures = {}
     for name in names:
         rng = np.random.default_rng((seed, sum(map(ord, name))))
-        read = [verdicts(read_drawing(app, nondigits.mouse_drawing(nondigits.draw_paths(name, rng), rng, canvas,
-                                                                    name)), confident) for _ in range(count)]
-        figures[name] = (float(np.mean([sure for sure, _, _ in read])), float(np.mean([was for _, was, _ in read])))
+        figures[name] = [record(read_drawing(app, nondigits.mouse_drawing(nondigits.draw_paths(name, rng), rng,
+                                                                          canvas, name)), confident)
+                         for _ in range(count)]
     return figures
 
 
 def score_sums(app, digits, count, seed):
-    """(sure share, sure share without the reader) of `count` sums of the fold's digits."""
+    """[record of each of `count` sums of the fold's digits]."""
     from training import nondigits
 
     confident = app.settings.recognition.confident
@@ -76,12 +90,12 @@ def score_sums(app, digits, count, seed):
         operator = operators[int(rng.integers(len(operators)))](rng)
         strokes = nondigits.compose_sum(left, operator, right, rng, app.settings.canvas.canvas_size,
                                         app.settings.canvas.default_brush)
-        read.append(verdicts(read_drawing(app, strokes), confident))
-    return float(np.mean([sure for sure, _, _ in read])), float(np.mean([was for _, was, _ in read]))
+        read.append(record(read_drawing(app, strokes), confident))
+    return read
 
 
 def score_digits(app, digits, conditions, numbers, seed):
-    """Real digits: {"single"/"numbers": {accuracy, unsure_right (with, without the reader), refused}}."""
+    """Real digits: {"single"/"numbers": [(right, record) of each reading]}."""
     from number_accuracy import compose
 
     from training import pen_digits
@@ -93,21 +107,28 @@ def score_digits(app, digits, conditions, numbers, seed):
         condition = pen_digits.CONDITION_BY_NAME[name]
         for digit in digits:
             result = read_drawing(app, pen_digits.to_strokes(digit, condition, canvas))
-            rows["single"].append((result.text == str(digit.label), *verdicts(result, confident)))
+            rows["single"].append((result.text == str(digit.label), record(result, confident)))
     rng = np.random.default_rng(seed)
     for _ in range(numbers):
         chosen = [digits[i] for i in rng.choice(len(digits), int(rng.integers(2, 6)), replace=False)]
         result = read_drawing(app, compose(chosen, rng, canvas, app.settings.canvas.default_brush))
-        rows["numbers"].append((result.text == "".join(str(d.label) for d in chosen), *verdicts(result, confident)))
-    figures = {}
-    for kind, read in rows.items():
-        right = np.array([row[0] for row in read], bool)
-        sure, before, refused = (np.array([row[k] for row in read], bool) for k in (1, 2, 3))
-        figures[kind] = {"count": int(len(read)), "accuracy": float(right.mean()),
-                         "unsure_right": float(np.mean(right & ~sure)),
-                         "unsure_right_before": float(np.mean(right & ~before)),
-                         "refused": float(refused.mean()), "refused_right": int(np.sum(right & refused))}
-    return figures
+        rows["numbers"].append((result.text == "".join(str(d.label) for d in chosen), record(result, confident)))
+    return rows
+
+
+def digit_figures(rows, threshold):
+    """{count, accuracy, unsure_right (share of all readings right but not sure), refused}."""
+    if not rows:
+        return {"count": 0}
+    right = np.array([row[0] for row in rows], bool)
+    sure = np.array([sure_at(row[1], threshold) for row in rows], bool)
+    refused = np.array([refused_at(row[1], threshold) for row in rows], bool)
+    return {"count": len(rows), "accuracy": float(right.mean()), "unsure_right": float(np.mean(right & ~sure)),
+            "refused": float(refused.mean()), "refused_right": int(np.sum(right & refused))}
+
+
+def share_sure(records, threshold):
+    return float(np.mean([sure_at(recorded, threshold) for recorded in records]))
 
 
 def kind_of(name):
@@ -130,7 +151,10 @@ def main():
                         help="drawing conditions of the single digits, comma-separated ('' for none)")
     parser.add_argument("--families", default="held-out", choices=["held-out", "training", "all"],
                         help="which non-digit families to draw (the bars are on the held-out ones)")
+    parser.add_argument("--limit", type=int, default=None, help="only the first N digits of each fold")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--thresholds", default="0.95,0.98,0.99,0.995",
+                        help="not_digit_above values to print the figures for (read at the lowest)")
     parser.add_argument("--tag", default="nondigits")
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
@@ -138,6 +162,7 @@ def main():
     from training import nondigits, pen_digits
     from training.folds import FOLDS, fold_rows
 
+    thresholds = sorted(float(value) for value in arguments.thresholds.split(",")) + [1.0]
     families = {"held-out": nondigits.HELD_OUT, "training": nondigits.TRAINING, "all": nondigits.FAMILIES}
     names = [family.name for family in families[arguments.families]]
     conditions = [name for name in arguments.conditions.split(",") if name]
@@ -145,43 +170,58 @@ def main():
     summary = {}
     for fold in arguments.fold or range(len(FOLDS)):
         folder = arguments.model_dir or arguments.folds_dir / f"fold-{fold}"
-        app, readers = common.fold_app(arguments.set, folder)
+        app, readers = common.fold_app(arguments.set + [f"not_digit_above={thresholds[0]}"], folder)
         if app.nondigit_notice:
             print(f"  note: {app.nondigit_notice}")
-        digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)]
+        digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)][: arguments.limit]
         started = time.perf_counter()
         print(f"fold {fold}: models of {folder} ({readers})", flush=True)
-        figures = {"families": score_nondigits(app, names, arguments.count, (arguments.seed, fold))}
-        for name, (sure, before) in figures["families"].items():
-            print(f"  {name:>24}: {sure:6.1%} sure (without the reader {before:6.1%})", flush=True)
-        figures["sums"] = score_sums(app, digits, arguments.sums, (arguments.seed, fold, 1))
-        print(f"  {'sums':>24}: {figures['sums'][0]:6.1%} sure (without the reader {figures['sums'][1]:6.1%})",
-              flush=True)
-        figures["digits"] = score_digits(app, digits, conditions, arguments.numbers, (arguments.seed, fold, 2))
-        for kind, row in figures["digits"].items():
-            if row["count"]:
-                print(f"  {kind:>24}: accuracy {row['accuracy']:.2%}, right but not sure {row['unsure_right']:.2%} "
-                      f"(without the reader {row['unsure_right_before']:.2%}), 'not a digit' {row['refused']:.2%} "
-                      f"({row['refused_right']} of them right) of {row['count']}", flush=True)
-        print(f"  {time.perf_counter() - started:.0f} s", flush=True)
-        summary[fold] = figures
+        families_read = score_nondigits(app, names, arguments.count, (arguments.seed, fold))
+        sums = score_sums(app, digits, arguments.sums, (arguments.seed, fold, 1))
+        rows = score_digits(app, digits, conditions, arguments.numbers, (arguments.seed, fold, 2))
         app.close()
+        print(f"  read in {time.perf_counter() - started:.0f} s", flush=True)
+        figures = {}
+        for threshold in thresholds:
+            at = figures[threshold] = {"families": {name: share_sure(read, threshold)
+                                                    for name, read in families_read.items()},
+                                       "sums": share_sure(sums, threshold),
+                                       "digits": {kind: digit_figures(read, threshold) for kind, read in rows.items()}}
+            kinds = {}
+            for name, share in at["families"].items():
+                kinds.setdefault(kind_of(name), []).append(share)
+            at["kinds"] = {kind: float(np.mean(shares)) for kind, shares in kinds.items()}
+            label = "without the reader" if threshold >= 1.0 else f"not_digit_above {threshold}"
+            print(f"  {label}: sure " + ", ".join(f"{kind} {share:.1%}" for kind, share in at["kinds"].items())
+                  + f", sums {at['sums']:.1%}", flush=True)
+            for kind, row in at["digits"].items():
+                if row["count"]:
+                    print(f"    {kind}: accuracy {row['accuracy']:.2%}, right but not sure {row['unsure_right']:.2%}, "
+                          f"'not a digit' {row['refused']:.2%} ({row['refused_right']} right) of {row['count']}",
+                          flush=True)
+        print("  per family (sure at each threshold): " + "; ".join(
+            f"{name} " + "/".join(f"{figures[t]['families'][name]:.0%}" for t in thresholds) for name in names))
+        summary[fold] = figures
 
-    print("\n| fold | " + " | ".join(["letters", "symbols", "scribbles", "sums"]) +
-          " | single: accuracy, right not sure (before) | numbers: accuracy, right not sure (before) |")
+    print("\n| not_digit_above | letters | symbols | scribbles | sums | single: right not sure (rise) "
+          "| numbers: right not sure (rise) |")
     print("| --- |" + " --- |" * 6)
-    for fold, figures in summary.items():
-        kinds = {}
-        for name, (sure, _) in figures["families"].items():
-            kinds.setdefault(kind_of(name), []).append(sure)
-        cells = [f"{np.mean(kinds[kind]):.1%}" if kind in kinds else "-"
+    for threshold in thresholds:
+        def mean(pick, threshold=threshold):
+            return float(np.mean([pick(summary[fold][threshold]) for fold in summary]))
+
+        cells = [f"{mean(lambda at, kind=kind: at['kinds'].get(kind, np.nan)):.1%}"
                  for kind in ("letters", "symbols", "scribbles")]
-        cells.append(f"{figures['sums'][0]:.1%}")
+        cells.append(f"{mean(lambda at: at['sums']):.1%}")
         for kind in ("single", "numbers"):
-            row = figures["digits"][kind]
-            cells.append(f"{row['accuracy']:.2%}, {row['unsure_right']:.2%} ({row['unsure_right_before']:.2%})"
-                         if row["count"] else "-")
-        print(f"| {fold} | " + " | ".join(cells) + " |")
+            if not all(summary[fold][threshold]["digits"][kind]["count"] for fold in summary):
+                cells.append("-")
+                continue
+            unsure = mean(lambda at, kind=kind: at["digits"][kind]["unsure_right"])
+            before = float(np.mean([summary[fold][1.0]["digits"][kind]["unsure_right"] for fold in summary]))
+            cells.append(f"{unsure:.2%} ({unsure - before:+.2%})")
+        label = "1.0 (no reader)" if threshold >= 1.0 else str(threshold)
+        print(f"| {label} | " + " | ".join(cells) + " |")
     common.OUT.mkdir(parents=True, exist_ok=True)
     (common.OUT / f"{arguments.tag}.json").write_text(json.dumps(summary, indent=2) + "\n")
 

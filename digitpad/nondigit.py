@@ -103,7 +103,8 @@ class NonDigitReader:
             raise NonDigitError(f"model {model.path.name} has no features output for the not-a-digit reader")
         if features.shape != probe_features.shape or np.abs(features - probe_features).max() > PROBE_TOLERANCE:
             raise NonDigitError(f"not-a-digit reader {self.path.name} was made for another image model than "
-                                f"{model.path.name} (retrain it: python train_model.py --nondigit-only)")
+                                f"{model.path.name} (retrain it: python train_model.py --nondigit-only "
+                                f"--output-dir {model.path.parent})")
 
     def probability(self, features: np.ndarray, image: np.ndarray, strokes: np.ndarray | None = None,
                     has_strokes: np.ndarray | None = None) -> np.ndarray:

@@ -21,6 +21,8 @@ class DigitResult:
     doubt: str = ""  # why it is not sure, in a few words (see the reasons below); "" when sure
     strokes: tuple[int, ...] = ()  # indices, into the strokes recognised, of this digit's ink
     # strokes in drawing order (erasers are in no digit); () when read from a mask or a picture
+    not_digit: float = 0.0  # the not-a-digit reader's probability that this ink is no digit; 0
+    # when it was not asked (no reader, a shape doubt, a taught digit had a say)
 
 
 # Why a digit or a number is "not sure": each says in a few words which check failed.
@@ -198,8 +200,8 @@ class Recognizer:
         weight = self.settings.stroke_weight
         probabilities = [combine_readings(row, stroke_readings[group], weight) if group in stroke_readings else row
                          for row, group in zip(probabilities, members, strict=True)]
-        doubts = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members])
-        return self._result(images, probabilities, scribble, doubts, members)
+        doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members])
+        return self._result(images, probabilities, scribble, doubts, members, chances)
 
     def _predict(self, images):
         """(N, 28, 28) -> ((N, 10) probabilities, N pieces of evidence for the not-a-digit reader:
@@ -216,26 +218,27 @@ class Recognizer:
             return probabilities, [None] * len(images)
         return probabilities, list(zip(features, own, taught, strict=True))
 
-    def _not_digit_doubts(self, doubts, evidence, stroke_readings) -> list[str]:
-        """doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit reader
-        calls no digit (above settings.not_digit_above); a piece a taught digit had a say in is
-        a digit (the user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or
-        None (no pen path read); evidence[i]: from _predict, or None."""
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings) -> tuple[list[str], list[float]]:
+        """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
+        reader calls no digit, above settings.not_digit_above; the reader's probability for each
+        piece, 0 where it was not asked). A piece a taught digit had a say in is a digit (the
+        user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
+        path read); evidence[i]: from _predict, or None."""
         asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
                  if not doubt and found is not None and not found[2]]
         if not asked:
-            return list(doubts)
+            return list(doubts), [0.0] * len(doubts)
         features = np.stack([evidence[index][0] for index in asked])
         own = np.stack([evidence[index][1] for index in asked])
         known = np.array([stroke_readings[index] is not None for index in asked])
         strokes = np.stack([stroke_readings[index] if stroke_readings[index] is not None else evidence[index][1]
                             for index in asked])
-        chances = self.nondigit.probability(features, own, strokes, known)
-        doubts = list(doubts)
-        for index, chance in zip(asked, chances, strict=True):
+        doubts, chances = list(doubts), [0.0] * len(doubts)
+        for index, chance in zip(asked, self.nondigit.probability(features, own, strokes, known), strict=True):
+            chances[index] = float(chance)
             if chance > self.settings.not_digit_above:
                 doubts[index] = NOT_A_DIGIT
-        return doubts
+        return doubts, chances
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
@@ -335,22 +338,24 @@ class Recognizer:
         doubts = [self._shape_doubt(image) for image in images]
         reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
         probabilities, evidence = self._predict(images)
-        doubts = self._not_digit_doubts(doubts, evidence, [None] * len(images))
-        return self._result(list(images), list(probabilities), reason, doubts)
+        doubts, chances = self._not_digit_doubts(doubts, evidence, [None] * len(images))
+        return self._result(list(images), list(probabilities), reason, doubts, chances=chances)
 
-    def _result(self, images, probabilities, scribble: str, doubts, members=None) -> Result:
+    def _result(self, images, probabilities, scribble: str, doubts, members=None, chances=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
         is not shaped like a digit ("" when it is, see _shape_doubt); members[i]: the indices
-        of digit i's strokes (none given: ())."""
+        of digit i's strokes (none given: ()); chances[i]: the not-a-digit reader's probability
+        (none given: 0)."""
         digits = []
         members = members if members is not None else [() for _ in images]
-        for image, row, doubt, strokes in zip(images, probabilities, doubts, members, strict=True):
+        chances = chances if chances is not None else [0.0 for _ in images]
+        for image, row, doubt, strokes, chance in zip(images, probabilities, doubts, members, chances, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
             if not doubt and confidence < self.settings.confident:
                 doubt = LOW_CONFIDENCE.format(confidence=confidence)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt,
-                                      tuple(strokes)))
+                                      tuple(strokes), chance))
         return Result(tuple(digits), bool(scribble), scribble)
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int) -> Result:

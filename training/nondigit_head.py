@@ -27,14 +27,15 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 @dataclasses.dataclass(frozen=True)
 class HeadSettings:
-    nondigits: int = 4000  # drawings of the training families
+    nondigits: int = 5000  # drawings of the training families
     pen_copies: int = 1  # mouse-like drawings of each training pen digit
-    mnist: int = 3000  # MNIST training images
+    mnist: int = 4000  # MNIST training images (distorted as in stage 1)
     hidden: int = 32  # units of the hidden layer
-    epochs: int = 30  # passes over the rows
+    epochs: int = 10  # passes over the rows
     batch_size: int = 256  # rows per step
     learning_rate: float = 3e-3  # Adam's
     weight_decay: float = 1e-4  # L2 on the weights
+    digit_share: float = 0.5  # share of the loss on the digits' rows (the non-digits get the rest)
     probes: int = 8  # MNIST images whose features are stored to check the model at load
     seed: int = 0  # seeds the drawings, the rows' order and the weights
     pen_limit: int | None = None  # only this many pen digits (a smoke run); None: all
@@ -53,7 +54,7 @@ def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
 
 
 def fit(inputs: np.ndarray, not_digit: np.ndarray, settings: HeadSettings = HeadSettings()) -> dict:
-    """Fit the head by minibatch Adam on the balanced logistic loss -> its arrays (the keys
+    """Fit the head by minibatch Adam on the weighted logistic loss -> its arrays (the keys
     digitpad.nondigit.NonDigitReader reads, probes excepted)."""
     rng = np.random.default_rng(settings.seed)
     inputs = np.asarray(inputs, np.float32)
@@ -63,7 +64,8 @@ def fit(inputs: np.ndarray, not_digit: np.ndarray, settings: HeadSettings = Head
     mean = inputs.mean(axis=0)
     scale = np.maximum(inputs.std(axis=0), 1e-3)
     standard = (inputs - mean) / scale
-    weight = np.where(target > 0, 0.5 / target.sum(), 0.5 / (len(target) - target.sum())).astype(np.float32)
+    weight = np.where(target > 0, (1 - settings.digit_share) / target.sum(),
+                      settings.digit_share / (len(target) - target.sum())).astype(np.float32)
     weight *= len(target)  # mean 1 per row
     count, width = standard.shape
     params = [rng.normal(0, 1 / np.sqrt(width), (width, settings.hidden)).astype(np.float32),
