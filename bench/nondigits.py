@@ -94,6 +94,19 @@ def score_sums(app, digits, count, seed):
     return read
 
 
+def score_pieces(app, digits, count, seed):
+    """[record of each of `count` cut-off pieces (25-60 % of the pen path) of the fold's digits,
+    drawn mouse-like]."""
+    from training import nondigits
+
+    confident = app.settings.recognition.confident
+    rng = np.random.default_rng(seed)
+    chosen = rng.choice(len(digits), size=count)
+    return [record(read_drawing(app, nondigits.mouse_drawing(nondigits.cut_piece(digits[row], rng), rng,
+                                                            app.settings.canvas.canvas_size, "pieces")), confident)
+            for row in chosen]
+
+
 def score_digits(app, digits, conditions, numbers, seed):
     """Real digits: {"single"/"numbers": [(right, record) of each reading]}."""
     from number_accuracy import compose
@@ -146,10 +159,12 @@ def main():
     parser.add_argument("--fold", type=int, action="append", default=None, help="only this fold (repeatable)")
     parser.add_argument("--count", type=int, default=100, help="drawings per held-out family and fold")
     parser.add_argument("--sums", type=int, default=200, help="sums per fold")
+    parser.add_argument("--pieces", type=int, default=200,
+                        help="cut-off pieces of the fold's digits per fold (no bar: many pieces look like digits)")
     parser.add_argument("--numbers", type=int, default=400, help="numbers per fold")
     parser.add_argument("--conditions", default="normal,small,large,thin,thick,off-centre",
                         help="drawing conditions of the single digits, comma-separated ('' for none)")
-    parser.add_argument("--families", default="held-out", choices=["held-out", "training", "all"],
+    parser.add_argument("--families", default="held-out", choices=["held-out", "training", "all", "none"],
                         help="which non-digit families to draw (the bars are on the held-out ones)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits of each fold")
     parser.add_argument("--seed", type=int, default=0)
@@ -163,7 +178,7 @@ def main():
     from training.folds import FOLDS, fold_rows
 
     thresholds = sorted(float(value) for value in arguments.thresholds.split(",")) + [1.0]
-    families = {"held-out": nondigits.HELD_OUT, "training": nondigits.TRAINING, "all": nondigits.FAMILIES}
+    families = {"held-out": nondigits.HELD_OUT, "training": nondigits.TRAINING, "all": nondigits.FAMILIES, "none": ()}
     names = [family.name for family in families[arguments.families]]
     conditions = [name for name in arguments.conditions.split(",") if name]
     everything = pen_digits.load(common.PEN_DIGITS)
@@ -178,6 +193,7 @@ def main():
         print(f"fold {fold}: models of {folder} ({readers})", flush=True)
         families_read = score_nondigits(app, names, arguments.count, (arguments.seed, fold))
         sums = score_sums(app, digits, arguments.sums, (arguments.seed, fold, 1))
+        pieces = score_pieces(app, digits, arguments.pieces, (arguments.seed, fold, 3))
         rows = score_digits(app, digits, conditions, arguments.numbers, (arguments.seed, fold, 2))
         app.close()
         print(f"  read in {time.perf_counter() - started:.0f} s", flush=True)
@@ -185,15 +201,17 @@ def main():
         for threshold in thresholds:
             at = figures[threshold] = {"families": {name: share_sure(read, threshold)
                                                     for name, read in families_read.items()},
-                                       "sums": share_sure(sums, threshold),
+                                       "sums": share_sure(sums, threshold) if sums else None,
+                                       "pieces": share_sure(pieces, threshold) if pieces else None,
                                        "digits": {kind: digit_figures(read, threshold) for kind, read in rows.items()}}
             kinds = {}
             for name, share in at["families"].items():
                 kinds.setdefault(kind_of(name), []).append(share)
             at["kinds"] = {kind: float(np.mean(shares)) for kind, shares in kinds.items()}
             label = "without the reader" if threshold >= 1.0 else f"not_digit_above {threshold}"
-            print(f"  {label}: sure " + ", ".join(f"{kind} {share:.1%}" for kind, share in at["kinds"].items())
-                  + f", sums {at['sums']:.1%}", flush=True)
+            shares = at["kinds"] | {"sums": at["sums"], "pieces of digits": at["pieces"]}
+            print(f"  {label}: sure " + ", ".join(f"{kind} {share:.1%}" for kind, share in shares.items()
+                                                  if share is not None), flush=True)
             for kind, row in at["digits"].items():
                 if row["count"]:
                     print(f"    {kind}: accuracy {row['accuracy']:.2%}, right but not sure {row['unsure_right']:.2%}, "
@@ -203,16 +221,19 @@ def main():
             f"{name} " + "/".join(f"{figures[t]['families'][name]:.0%}" for t in thresholds) for name in names))
         summary[fold] = figures
 
-    print("\n| not_digit_above | letters | symbols | scribbles | sums | single: right not sure (rise) "
-          "| numbers: right not sure (rise) |")
-    print("| --- |" + " --- |" * 6)
+    print("\n| not_digit_above | letters | symbols | scribbles | sums | pieces of digits | single: right not sure "
+          "(rise) | numbers: right not sure (rise) |")
+    print("| --- |" + " --- |" * 7)
     for threshold in thresholds:
         def mean(pick, threshold=threshold):
             return float(np.mean([pick(summary[fold][threshold]) for fold in summary]))
 
-        cells = [f"{mean(lambda at, kind=kind: at['kinds'].get(kind, np.nan)):.1%}"
+        cells = [f"{mean(lambda at, kind=kind: at['kinds'][kind]):.1%}"
+                 if all(kind in summary[fold][threshold]["kinds"] for fold in summary) else "-"
                  for kind in ("letters", "symbols", "scribbles")]
-        cells.append(f"{mean(lambda at: at['sums']):.1%}")
+        for key in ("sums", "pieces"):
+            present = all(summary[fold][threshold][key] is not None for fold in summary)
+            cells.append(f"{mean(lambda at, key=key: at[key]):.1%}" if present else "-")
         for kind in ("single", "numbers"):
             if not all(summary[fold][threshold]["digits"][kind]["count"] for fold in summary):
                 cells.append("-")
