@@ -290,7 +290,7 @@ HELD_OUT_SHAPES = {  # never trained on
 }
 SCRIBBLES = {"random_walk": random_walk, "zigzag": zigzag, "spline": spline}
 HELD_OUT_SCRIBBLES = {"coil": coil, "hatching": hatching}
-TRAINING_FONTS = ("futural", "scripts", "timesr")  # letters and signs
+TRAINING_FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng")  # letters and signs
 HELD_OUT_FONTS = ("cursive", "timesi")
 OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
 
