@@ -185,3 +185,22 @@ def test_train_model_retrains_the_reader_alone(tmp_path):
     NonDigitReader(tmp_path / "digitpad-nondigit.npz", DigitModel(tmp_path / "digitpad.tflite"))
     figures = json.loads((tmp_path / "digitpad-nondigit.json").read_text())
     assert figures["stroke_model"] is None and figures["not_digit_rows"] > 0
+
+
+def test_predict_json_says_which_piece_is_not_a_digit(tmp_path, capsys, pen_by_label):
+    import json
+
+    import cv2
+
+    from digitpad import cli
+    from digitpad.ink import render_mask
+
+    rng = np.random.default_rng(0)
+    strokes = nondigits.compose_sum([pen_by_label[1][0], pen_by_label[2][0]], nondigits.equals(rng),
+                                    [pen_by_label[5][0]], rng, 560)
+    picture = tmp_path / "sum.png"
+    cv2.imwrite(str(picture), np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8))
+    assert cli.main(["predict", "--json", str(picture)]) == 0
+    answer = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not answer["sure"] and answer["doubt"]  # the first doubtful piece's reason
+    assert [digit["doubt"] == NOT_A_DIGIT for digit in answer["digits"]] == [False, False, True, False]

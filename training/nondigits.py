@@ -34,7 +34,7 @@ MARKERS = "BCDEFGHIP"
 @dataclasses.dataclass(frozen=True)
 class Family:
     name: str  # "kind/generator", e.g. "letters/cursive"
-    kind: str  # "letters", "symbols", "scribbles" or "pieces"
+    kind: str  # "letters", "symbols" or "scribbles"
     held_out: bool  # never trained on; scored by bench/nondigits.py
 
 
