@@ -5,7 +5,9 @@
     python train_model.py --finetune DIR       # fine-tune on samples taught in the app
     python train_model.py --save-stage-one BASE.keras   # full run, keeping stage 1's model too
     python train_model.py --base-model BASE.keras --hold-out-fold K --output-dir DIR
-                                               # stage 2 and the stroke model, without pen-digit fold K
+                                               # stage 2, the stroke model and the not-a-digit
+                                               # reader, without pen-digit fold K
+    python train_model.py --nondigit-only      # retrain the not-a-digit reader of model/ alone
 
 Two stages. Stage 1 trains on augmented MNIST (data/mnist, the repo's own copy). Stage 2
 fine-tunes at a lower learning rate on augmented MNIST mixed with the UNIPEN pen digits
@@ -19,10 +21,16 @@ Then the stroke model (training/stroke_model.py), which reads the pen path rathe
 picture, trains on the same pen digits (all, or all but fold K) and is written beside the
 image model as digitpad-strokes.tflite; `--no-stroke-model` skips it.
 
-Last, the grouping prior (training/grouping_prior.py, a few seconds): how likely neighbouring
+Then the grouping prior (training/grouping_prior.py, a few seconds): how likely neighbouring
 pieces of a drawing are one digit, learned from the same pen digits laid out as numbers, written
 as grouping-prior.json; `--grouping-prior-only` trains it alone (with --hold-out-fold K: without
 fold K), `--no-grouping-prior` skips it.
+
+Last, the not-a-digit reader (training/nondigit_head.py, seconds): a small head on the exported
+image model's features and both models' readings, trained on generated non-digits
+(training/nondigits.py) against MNIST and the same pen digits, written as
+digitpad-nondigit.npz; `--no-nondigit` skips it, `--nondigit-only` trains it alone for the
+models already in --output-dir (after the image model was re-exported, for instance).
 """
 
 import argparse
@@ -68,6 +76,8 @@ class TrainingConfig:
     stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
     grouping_prior: bool  # also learn the grouping prior from the pen digits (grouping-prior.json)
     grouping_prior_only: bool  # learn the grouping prior and nothing else
+    nondigit: bool  # also train the not-a-digit reader (digitpad-nondigit.npz)
+    nondigit_only: bool  # train only the not-a-digit reader, for the models in output_dir
 
 
 def parse_args(argv=None) -> TrainingConfig:
@@ -103,6 +113,9 @@ def parse_args(argv=None) -> TrainingConfig:
     parser.add_argument("--no-grouping-prior", action="store_true", help="do not learn the grouping prior")
     parser.add_argument("--grouping-prior-only", action="store_true",
                         help="learn only the grouping prior (seconds), into --output-dir")
+    parser.add_argument("--no-nondigit", action="store_true", help="do not train the not-a-digit reader")
+    parser.add_argument("--nondigit-only", action="store_true",
+                        help="only train the not-a-digit reader of the models in --output-dir (seconds)")
     args = parser.parse_args(argv)
     for name in ("epochs", "batch_size", "validation_size", "pen_epochs", "pen_mnist_per_epoch"):
         if getattr(args, name) < 1:
@@ -151,6 +164,8 @@ def parse_args(argv=None) -> TrainingConfig:
         stroke_model=pen_training and not args.no_stroke_model,
         grouping_prior=pen_training and not args.no_grouping_prior,
         grouping_prior_only=args.grouping_prior_only,
+        nondigit=pen_training and not args.no_nondigit,
+        nondigit_only=args.nondigit_only,
     )
 
 
@@ -396,10 +411,27 @@ def train_grouping_prior(config: TrainingConfig) -> dict:
     return figures
 
 
+# ----------------------------------------------------------------------------- not-a-digit reader
+def train_nondigit(config: TrainingConfig) -> dict:
+    """Train the not-a-digit reader of output_dir/digitpad.tflite (read with the stroke model
+    beside it, if there) on pen digits not in the held-out fold; writes
+    output_dir/digitpad-nondigit.npz (+ .json of its figures); returns the figures."""
+    from training.nondigit_head import QUICK, HeadSettings, train_head
+
+    lite_path = config.output_dir / "digitpad.tflite"
+    if not lite_path.is_file():
+        sys.exit(f"train_model.py: {lite_path}: no image model to train the not-a-digit reader for")
+    strokes = config.output_dir / "digitpad-strokes.tflite"
+    return train_head(lite_path, strokes if strokes.is_file() else None, config.pen_data, config.data_dir,
+                      config.hold_out_fold, QUICK if config.quick else HeadSettings())
+
+
 # ----------------------------------------------------------------------------- evaluation
-def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds, strokes=None):
+def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history, seconds, strokes=None,
+             nondigit=None):
     """Test the image model once on MNIST's test split, check it on pen digits, and write
-    metrics.json (with the stroke model's figures, `strokes`, when it was trained) and reports/."""
+    metrics.json (with the stroke model's figures, `strokes`, and the not-a-digit reader's,
+    `nondigit`, when they were trained) and reports/."""
     import keras
 
     from training import reports
@@ -430,6 +462,8 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
     metrics["chosen_weights"] = history["chosen_weights"]
     if strokes is not None:
         metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "parameters", "seconds")}
+    if nondigit is not None:
+        metrics["nondigit"] = {key: nondigit[key] for key in ("rows", "not_digit_rows", "hold_out_fold", "seconds")}
     if config.pen_digits is not None:
         from training.pen_evaluation import evaluate_pen_digits
 
@@ -454,6 +488,11 @@ def main(argv=None) -> int:
     print(f"config: {config}", flush=True)
     if config.grouping_prior_only:
         train_grouping_prior(config)
+        return 0
+    if config.nondigit_only:
+        figures = train_nondigit(config)
+        print(f"not-a-digit reader: {figures['rows']} rows, {figures['seconds']['total']:.0f} s; "
+              f"wrote {config.output_dir / 'digitpad-nondigit.npz'}")
         return 0
     try:
         train_split, validation_split, test_split = load_data(config)
@@ -483,12 +522,20 @@ def main(argv=None) -> int:
         started = time.perf_counter()
         train_grouping_prior(config)
         seconds["grouping prior"] = time.perf_counter() - started
-    metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds, strokes)
+    nondigit = None
+    if config.nondigit:
+        started = time.perf_counter()
+        nondigit = train_nondigit(config)
+        seconds["not-a-digit reader"] = time.perf_counter() - started
+    metrics = evaluate(keras_path, lite_path, config, test_split, history, seconds, strokes, nondigit)
     print(f"test accuracy {metrics['test_accuracy']:.4%}, loss {metrics['test_loss']:.4f}, "
           f"trained {sum(seconds.values()):.0f} s {metrics['stage_seconds']}; wrote {keras_path}, {lite_path}")
     if strokes is not None:
         print(f"stroke model: {strokes['digits']} pen digits, {strokes['seconds']['total']:.0f} s; "
               f"wrote {config.output_dir / 'digitpad-strokes.tflite'}")
+    if nondigit is not None:
+        print(f"not-a-digit reader: {nondigit['rows']} rows, {nondigit['seconds']['total']:.0f} s; "
+              f"wrote {config.output_dir / 'digitpad-nondigit.npz'}")
     if "pen_digits" in metrics:
         pen = metrics["pen_digits"]
         print(f"pen digits ({pen['digits']}): {pen['accuracy']:.4%} of {pen['count']} {pen['conditions']}")

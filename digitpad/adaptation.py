@@ -172,12 +172,16 @@ class Adapter:
 
     def adjust(self, probabilities: np.ndarray, features: np.ndarray) -> np.ndarray:
         """(N, 10) probabilities and (N, F) features of the same images -> (N, 10) probabilities."""
+        return self.adjust_with_share(probabilities, features)[0]
+
+    def adjust_with_share(self, probabilities: np.ndarray, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """adjust, and (N,) float32 how far taught digits decided each reading (0: not at all)."""
         weights = self.weights(features)
         share = weights.max(axis=1, keepdims=True)  # (N, 1) how far the taught digits decide
         if not share.any():
-            return probabilities
+            return probabilities, share[:, 0]
         votes = weights / np.maximum(weights.sum(axis=1, keepdims=True), 1e-12)
-        return ((1.0 - share) * probabilities + share * votes).astype(np.float32)
+        return ((1.0 - share) * probabilities + share * votes).astype(np.float32), share[:, 0]
 
 
 class AdaptedModel:
@@ -244,20 +248,30 @@ class AdaptedModel:
             self.adapter.clear()
             self.joins.clear()
 
-    def predict_joined(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        """(N, 28, 28) float32 joined ink -> ((N, 10) adapted probabilities, (N,) how far the
-        digits joined by corrections decide each reading, 0-1)."""
-        probabilities, features = self.model.predict_with_features(images)
-        if self.adapter is None or features is None:
-            return probabilities, np.zeros(len(probabilities), np.float32)
-        return self.adapter.adjust(probabilities, features), self.joins.weights(features).max(axis=1)
+    def join_shares(self, features: np.ndarray) -> np.ndarray:
+        """(N, F) features of joined ink -> (N,) how far the digits joined by corrections decide
+        each reading, 0-1 (0 without any)."""
+        if self.joins is None:
+            return np.zeros(len(features), np.float32)
+        return self.joins.weights(features).max(axis=1)
 
     def predict(self, images: np.ndarray) -> np.ndarray:
         """(N, 28, 28) float32 in [0, 1] -> (N, 10) float32 probabilities, adapted."""
+        return self.predict_with_evidence(images)[0]
+
+    def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        """The model's own ((N, 10) probabilities, (N, F) features or None), not adapted."""
+        return self.model.predict_with_features(images)
+
+    def predict_with_evidence(self, images: np.ndarray):
+        """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities adapted, (N, 10) the model's
+        own, (N, F) features or None, (N,) bool: a taught digit had a say in the reading). Where
+        a taught digit has a say the ink is a digit: the user said so (digitpad/nondigit.py)."""
         probabilities, features = self.model.predict_with_features(images)
         if self.adapter is None or features is None:
-            return probabilities
-        return self.adapter.adjust(probabilities, features)
+            return probabilities, probabilities, features, np.zeros(len(probabilities), bool)
+        adapted, share = self.adapter.adjust_with_share(probabilities, features)
+        return adapted, probabilities, features, share > 0
 
 
 def learn_taught_samples(model: AdaptedModel, samples) -> str:

@@ -23,6 +23,7 @@ from digitpad.inside_view import InsideView
 from digitpad.layout import Layout
 from digitpad.model import ModelError
 from digitpad.model_choice import choose_model
+from digitpad.nondigit import load_reader
 from digitpad.pacing import FramePacer
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
@@ -77,6 +78,7 @@ class App:
         self.recognizer: Recognizer | None = None
         self.stroke_model_file = stroke_model_file  # the stroke model to read drawings with (None: the bundled one)
         self.stroke_notice = ""  # why drawings are read without the stroke model, "" when they are not
+        self.nondigit_notice = ""  # why no ink is called "not a digit", "" when it can be
         self.model_ready = False
         self.model_loaded = threading.Event()
         self.worker = RecognitionWorker(self._recognise, on_result=self.pacer.wake)
@@ -315,11 +317,13 @@ class App:
         choice = choose_model(model_file, self.store.root, model_path())
         if choice.model is not None:
             model = AdaptedModel(choice.model, self.settings.adaptation)
-            self.recognizer = Recognizer(model, self.settings.recognition, strokes)
+            nondigit, self.nondigit_notice = load_reader(model, self.settings.recognition.not_digit_above)
+            self.recognizer = Recognizer(model, self.settings.recognition, strokes, nondigit)
         if choice.notice:
             self._notice(choice.notice, error=choice.is_error)
-        if self.recognizer is not None and self.stroke_notice:
-            self._notice(f"{self.model_notice} {self.stroke_notice}".strip(), error=True)
+        notices = " ".join(notice for notice in (self.stroke_notice, self.nondigit_notice) if notice)
+        if self.recognizer is not None and notices:
+            self._notice(f"{self.model_notice} {notices}".strip(), error=True)
         self._restore_teaching()
         self.model_ready = self.recognizer is not None
         self.model_loaded.set()

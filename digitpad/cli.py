@@ -50,6 +50,7 @@ def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strok
     from digitpad.adaptation import AdaptedModel, learn_taught_samples
     from digitpad.model import ModelError
     from digitpad.model_choice import FALLBACK, choose_model
+    from digitpad.nondigit import load_reader
     from digitpad.recognition import Recognizer
     from digitpad.resources import stroke_model_path
     from digitpad.stroke_reader import StrokeReader
@@ -60,15 +61,18 @@ def load_recognizer(model_file, user_dir: pathlib.Path | None = None, with_strok
     if choice.notice:
         print(f"digitpad: {choice.notice}", file=sys.stderr, flush=True)
     strokes = StrokeReader(stroke_model_path()) if with_strokes else None
+    nondigit, notice = load_reader(choice.model)
+    if notice:
+        print(f"digitpad: {notice}", file=sys.stderr, flush=True)
     if user_dir is None or not adapt:
-        return Recognizer(choice.model, strokes=strokes)
+        return Recognizer(choice.model, strokes=strokes, nondigit=nondigit)
     from digitpad.storage import UserStore
 
     adapted = AdaptedModel(choice.model)
     note = learn_taught_samples(adapted, UserStore(user_dir).read_samples())
     if note:
         print(f"digitpad: {note}", file=sys.stderr, flush=True)
-    return Recognizer(adapted, strokes=strokes)
+    return Recognizer(adapted, strokes=strokes, nondigit=nondigit)
 
 
 def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict]:

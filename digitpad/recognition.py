@@ -25,6 +25,8 @@ class DigitResult:
     picture_probabilities: tuple[float, ...] = ()  # the image model's reading (taught samples
     # applied), before the stroke model's is combined with it; () when not given
     stroke_probabilities: tuple[float, ...] = ()  # the stroke model's reading; () when it did not read this digit
+    not_digit: float = 0.0  # the not-a-digit reader's probability that this ink is no digit; 0
+    # when it was not asked (no reader, a shape doubt, a taught digit had a say)
 
 
 # Why a digit or a number is "not sure": each says in a few words which check failed.
@@ -35,6 +37,7 @@ TOO_MUCH_INK = "too much ink"  # max_ink_fraction
 SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
 STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
 TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
+NOT_A_DIGIT = "not a digit"  # the not-a-digit reader (digitpad/nondigit.py) says so: above not_digit_above
 LOW_CONFIDENCE = "low confidence ({percent}%)"  # below `confident`; the percentage is rounded down,
 # so a value just under 80 % never reads "80%" (low_confidence)
 
@@ -165,10 +168,12 @@ class Recognizer:
     """Reads ink masks, strokes or pictures with one model and one set of settings; drawn
     digits, whose strokes are known, also with a stroke reader when given one."""
 
-    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings(), strokes=None):
+    def __init__(self, model, settings: RecognitionSettings = RecognitionSettings(), strokes=None, nondigit=None):
         self.model = model  # the image reader: anything with predict((N, 28, 28)) -> (N, 10)
         self.strokes = strokes  # the stroke reader (digitpad.stroke_reader.StrokeReader): anything
         # with predict(list of digits, each a list of Strokes) -> (N, 10); None: pictures of ink only
+        self.nondigit = nondigit  # the not-a-digit reader (digitpad.nondigit.NonDigitReader) of this
+        # model's features, or None: then no ink is called "not a digit"
         self.settings = settings
         # The model runs on this thread while the caller's thread checks the ink's shape: both
         # spend their time in native code that releases the GIL, so on two cores they overlap.
@@ -208,7 +213,7 @@ class Recognizer:
         plan = joining.plan_joins(pieces, members, self.settings, self.join_prior, learned_joins) \
             if join and self.joins_by_reading else None
         joined_images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in plan.pieces] if plan else []
-        predicted = self.inference.submit(self._predict_joined, np.stack(images + joined_images),
+        predicted = self.inference.submit(self._predict, np.stack(images + joined_images),
                                           learned_joins and plan is not None)
         # meanwhile, on this thread, the shape of each piece (joined pieces are checked again below)
         originals = list(pieces)  # kept alive, so no joined piece can take an original's id
@@ -218,13 +223,14 @@ class Recognizer:
         joined_members = plan.members if plan else []
         stroke_readings = self._read_strokes(members + joined_members, strokes,
                                              [verdicts[id(piece)] for piece in pieces] + [""] * len(joined_members), {})
-        read, taught_shares = predicted.result()
-        probabilities = list(read[: len(pieces)])
+        read, found, taught_shares = predicted.result()
+        probabilities, evidence = list(read[: len(pieces)]), list(found[: len(pieces)])
         if plan is not None:
             self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
-                                  joined_images, read[len(pieces) :], taught_shares[len(pieces) :])
+                                  joined_images, read[len(pieces) :], taught_shares[len(pieces) :], evidence,
+                                  found[len(pieces) :])
         elif join and not self.joins_by_reading:
-            self._join_close_pieces(pieces, images, probabilities, shown, members)
+            self._join_close_pieces(pieces, images, probabilities, shown, members, evidence)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
                   for image, piece, solid in zip(images, pieces, shown, strict=True)]
@@ -236,7 +242,51 @@ class Recognizer:
                          for row, group, doubt in zip(probabilities, members, doubts, strict=True)]
         readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
                     for picture, group in zip(pictures, members, strict=True)]
-        return self._result(images, probabilities, scribble, doubts, members, readings)
+        doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members])
+        return self._result(images, probabilities, scribble, doubts, members, readings, chances)
+
+    def _predict(self, images, learned_joins: bool = False):
+        """(N, 28, 28) -> ((N, 10) probabilities, N pieces of evidence for the not-a-digit reader
+        (features (F,), the model's own probabilities (10,), whether a taught digit had a say),
+        or None each without a reader or without features; (N,) how far a digit the user joined
+        by a correction decides each reading, 0 each unless `learned_joins`)."""
+        count = len(images)
+        wants_evidence = self.nondigit is not None and hasattr(self.model, "predict_with_features")
+        if not wants_evidence and not learned_joins:
+            return np.asarray(self.model.predict(images)), [None] * count, np.zeros(count)
+        if hasattr(self.model, "predict_with_evidence"):  # adaptation.AdaptedModel
+            probabilities, own, features, taught = self.model.predict_with_evidence(images)
+        else:
+            probabilities, features = self.model.predict_with_features(images)
+            own, taught = probabilities, np.zeros(count, bool)
+        shares = np.zeros(count)
+        if learned_joins and features is not None:
+            shares = np.asarray(self.model.join_shares(features), np.float64)
+        if not wants_evidence or features is None:
+            return np.asarray(probabilities), [None] * count, shares
+        return np.asarray(probabilities), list(zip(features, own, taught, strict=True)), shares
+
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings) -> tuple[list[str], list[float]]:
+        """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
+        reader calls no digit, above settings.not_digit_above; the reader's probability for each
+        piece, 0 where it was not asked). A piece a taught digit had a say in is a digit (the
+        user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
+        path read); evidence[i]: from _predict, or None."""
+        asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
+                 if not doubt and found is not None and not found[2]]
+        if not asked:
+            return list(doubts), [0.0] * len(doubts)
+        features = np.stack([evidence[index][0] for index in asked])
+        own = np.stack([evidence[index][1] for index in asked])
+        known = np.array([stroke_readings[index] is not None for index in asked])
+        strokes = np.stack([stroke_readings[index] if stroke_readings[index] is not None else evidence[index][1]
+                            for index in asked])
+        doubts, chances = list(doubts), [0.0] * len(doubts)
+        for index, chance in zip(asked, self.nondigit.probability(features, own, strokes, known), strict=True):
+            chances[index] = float(chance)
+            if chance > self.settings.not_digit_above:
+                doubts[index] = NOT_A_DIGIT
+        return doubts, chances
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
@@ -298,7 +348,7 @@ class Recognizer:
         return self.settings.join_by_reading and self.join_prior is not None
 
     def _join_by_reading(self, plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
-                         joined_images, joined_probabilities, taught_shares) -> None:
+                         joined_images, joined_probabilities, taught_shares, evidence, joined_evidence) -> None:
         """Segmentation by reading (digitpad.joining): of the runs `plan` lists, read joined
         (joined_images, and the image model's joined_probabilities and taught_shares), keep the best cut of the
         pieces into digits. Both readers count (stroke_readings, by stroke indices); a piece not
@@ -331,8 +381,9 @@ class Recognizer:
             probabilities[first:end] = [joined_probabilities[number]]
             shown[first:end] = [joined_shown]
             members[first:end] = [plan.members[number]]
+            evidence[first:end] = [joined_evidence[number]]
 
-    def _join_close_pieces(self, pieces, images, probabilities, shown, members) -> None:
+    def _join_close_pieces(self, pieces, images, probabilities, shown, members, evidence) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
         ink than of both pieces together. A piece that (nearly) touches a neighbour and is much
@@ -340,7 +391,8 @@ class Recognizer:
         becomes part of it whenever the joined ink is read confidently. Two confident digits of
         a size are never joined: the model is overconfident on odd joined shapes; nor is ink
         joined into something far wider than a digit. Lists (shown: each piece's ink as the
-        user sees it, or None; members: its strokes' indices) are changed in place."""
+        user sees it, or None; members: its strokes' indices; evidence: see _predict) are
+        changed in place."""
         settings = self.settings
         learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
         index = 0
@@ -357,50 +409,48 @@ class Recognizer:
             if (unsure or touching or learned_joins) and gap < settings.join_gap and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
-                joined_probabilities, taught_shares = self._predict_joined(image[None], learned_joins)
-                joined_probabilities, taught_share = joined_probabilities[0], float(taught_shares[0])
+                joined_read, joined_evidence, taught_shares = self._predict(image[None], learned_joins)
+                joined_probabilities, taught_share = joined_read[0], float(taught_shares[0])
                 best = joined_probabilities.max()
                 learned = taught_share >= settings.learned_join_share and best >= settings.confident
                 if (unsure and best > parts) or (touching and best >= settings.confident) or learned:
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]
+                    evidence[index : index + 2] = joined_evidence
                     shown[index : index + 2] = [_join_shown(first, second, shown[index], shown[index + 1])]
                     members[index : index + 2] = [tuple(sorted(members[index] + members[index + 1]))]
                     continue  # the joined digit may take its next neighbour too
             index += 1
-
-    def _predict_joined(self, images, learned_joins: bool):
-        """(N, 28, 28) joined ink -> ((N, 10) probabilities, (N,) how far a digit the user joined
-        by a correction decides each reading: 0 when none does, see AdaptedModel.predict_joined)."""
-        if learned_joins:
-            probabilities, shares = self.model.predict_joined(images)
-            return np.asarray(probabilities), np.asarray(shares, np.float64)
-        return np.asarray(self.model.predict(images)), np.zeros(len(images))
 
     def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
         """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller
         found more digits than max_digits and passes the first ones."""
         doubts = [self._shape_doubt(image) for image in images]
         reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
-        return self._result(list(images), list(self.model.predict(images)), reason, doubts)
+        probabilities, evidence = self._predict(images)
+        doubts, chances = self._not_digit_doubts(doubts, evidence, [None] * len(images))
+        return self._result(list(images), list(probabilities), reason, doubts, chances=chances)
 
-    def _result(self, images, probabilities, scribble: str, doubts, members=None, readings=None) -> Result:
+    def _result(self, images, probabilities, scribble: str, doubts, members=None, readings=None,
+                chances=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
         is not shaped like a digit ("" when it is, see _shape_doubt); members[i]: the indices
         of digit i's strokes (none given: ()); readings[i]: digit i's (picture, strokes)
-        probabilities before they were combined (none given: ((), ()))."""
+        probabilities before they were combined (none given: ((), ())); chances[i]: the
+        not-a-digit reader's probability (none given: 0)."""
         digits = []
         members = members if members is not None else [() for _ in images]
         readings = readings if readings is not None else [((), ()) for _ in images]
-        for image, row, doubt, strokes, (picture, pen) in zip(images, probabilities, doubts, members, readings,
-                                                              strict=True):
+        chances = chances if chances is not None else [0.0 for _ in images]
+        for image, row, doubt, strokes, (picture, pen), chance in zip(images, probabilities, doubts, members,
+                                                                      readings, chances, strict=True):
             best = int(row.argmax())
             confidence = float(row[best])
             if not doubt and confidence < self.settings.confident:
                 doubt = low_confidence(confidence)
             digits.append(DigitResult(best, confidence, tuple(float(p) for p in row), image, not doubt, doubt,
-                                      tuple(strokes), picture, pen))
+                                      tuple(strokes), picture, pen, chance))
         return Result(tuple(digits), bool(scribble), scribble)
 
     def recognise_strokes(self, strokes: list[Stroke], canvas_size: int, groups=None) -> Result:

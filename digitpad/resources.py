@@ -45,5 +45,10 @@ def grouping_prior_path() -> pathlib.Path:
     return resource_path("model", "grouping-prior.json")
 
 
+def nondigit_path() -> pathlib.Path:
+    """The not-a-digit reader of the bundled image model (digitpad/nondigit.py)."""
+    return resource_path("model", "digitpad-nondigit.npz")
+
+
 def asset_path(*parts: str) -> pathlib.Path:
     return resource_path("assets", *parts)

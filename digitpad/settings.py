@@ -34,7 +34,7 @@ class RecognitionSettings:
     part_size: float = 0.6  # "much smaller": under this x the neighbour's height or width (the bar
     # of an open 4 spans about the top half of its stem; neighbouring digits are of a size)
     learned_join_share: float = 0.5  # neighbours are also joined when a digit the user joined by a
-    # correction decides the joined ink's reading this far (AdaptedModel.predict_joined) and it is
+    # correction decides the joined ink's reading this far (AdaptedModel.join_shares) and it is
     # read confidently: the same writer's next two-stroke 4 is one digit
     join_by_reading: bool = True  # neighbouring pieces are joined by reading: the grouping both
     # readers and the geometric prior find likeliest (digitpad.joining); False: by the
@@ -62,6 +62,10 @@ class RecognitionSettings:
     stroke_weight: float = 0.40  # say of the stroke model in a drawn digit's reading: log p =
     # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
     # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
+    not_digit_above: float = 0.995  # a piece shaped like a digit is "not a digit" when the
+    # not-a-digit reader (digitpad/nondigit.py) gives it a higher probability than this; 1.0 never.
+    # Chosen on the cross-writer folds (bench/nondigits.py): the lowest of 0.95-0.995 that shows
+    # at most 0.3 points more right single digits "not sure"
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
     grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
     # that joining by reading starts from (digitpad.grouping.PROPOSAL)

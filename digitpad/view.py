@@ -8,6 +8,7 @@ import pygame
 
 from digitpad import ink
 from digitpad.layout import CONTROL_SIZE
+from digitpad.recognition import NOT_A_DIGIT
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -373,10 +374,18 @@ def draw_panel(screen, fonts: Fonts, rect: pygame.Rect, state) -> PanelPlan:
         digits = state.result.digits if plan.thumbnails else ()
         for index, (square, digit) in enumerate(zip(plan.thumbnails, digits, strict=True)):
             screen.blit(digit_surface(digit.image, square.width), square)
-            pygame.draw.rect(screen, ACCENT if index == plan.selected else BAR, square.inflate(4, 4), 2)
+            if is_not_a_digit(digit):  # struck through, framed in the warning colour
+                pygame.draw.line(screen, WARNING, square.bottomleft, square.topright, max(2, square.width // 14))
+            frame = ACCENT if index == plan.selected else WARNING if is_not_a_digit(digit) else BAR
+            pygame.draw.rect(screen, frame, square.inflate(4, 4), 2)
     finally:
         screen.set_clip(clip)
     return plan
+
+
+def is_not_a_digit(digit) -> bool:
+    """Whether the panel marks this digit's thumbnail as ink that is not a digit."""
+    return digit.doubt == NOT_A_DIGIT
 
 
 class PanelPainter:

@@ -6,6 +6,7 @@ import pytest
 import train_model
 from digitpad.join_prior import load_prior
 from digitpad.model import DigitModel
+from digitpad.nondigit import NonDigitReader
 from digitpad.storage import UserStore
 from digitpad.stroke_reader import StrokeReader
 
@@ -23,13 +24,18 @@ def test_quick_run_end_to_end(tmp_path):
         assert (tmp_path / "reports" / figure).stat().st_size > 1000
     lean = DigitModel(tmp_path / "digitpad.tflite")
     assert lean.predict(np.zeros((2, 28, 28), np.float32)).shape == (2, 10)
-    # both stages ran: MNIST, then pen digits mixed in; then the stroke model beside the image model
-    assert set(metrics["stage_seconds"]) == {"stage 1", "stage 2", "stroke model", "grouping prior"}
+    # both stages ran: MNIST, then pen digits mixed in; then the stroke model beside the image model,
+    # the grouping prior and the not-a-digit reader of the two
+    assert set(metrics["stage_seconds"]) == {"stage 1", "stage 2", "stroke model", "grouping prior",
+                                             "not-a-digit reader"}
     assert metrics["pen_training"] and len(load_prior(tmp_path / "grouping-prior.json")) > 1
     assert metrics["pen_digits"]["digits"] == "all, trained on"
     assert metrics["stroke_model"]["digits"] == 300 and metrics["stroke_model"]["hold_out_fold"] is None
     assert StrokeReader(tmp_path / "digitpad-strokes.tflite").predict_sequences(
         np.zeros((2, 64, 5), np.float32)).shape == (2, 10)
+    reader = NonDigitReader(tmp_path / "digitpad-nondigit.npz", lean)  # it belongs to this image model
+    assert reader.probability(np.zeros((2, 256)), np.full((2, 10), 0.1)).shape == (2,)
+    assert metrics["nondigit"]["hold_out_fold"] is None and metrics["nondigit"]["not_digit_rows"] > 0
 
 
 def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
@@ -43,7 +49,8 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
                  "--output-dir", str(output)]
     assert train_model.main(arguments) == 0
     metrics = json.loads((output / "metrics.json").read_text())
-    assert metrics["stage_seconds"].keys() == {"stage 2", "grouping prior"} and metrics["hold_out_fold"] == 1
+    assert metrics["stage_seconds"].keys() == {"stage 2", "grouping prior", "not-a-digit reader"}
+    assert metrics["hold_out_fold"] == 1 and metrics["nondigit"]["hold_out_fold"] == 1
     assert not (output / "digitpad-strokes.tflite").exists() and "stroke_model" not in metrics
     assert metrics["pen_digits"]["digits"] == "fold 1, unseen" and "thick" in metrics["pen_digits"]["conditions"]
     held_out = np.load(output / "pen_digits_fold1.npz")

@@ -1,0 +1,206 @@
+"""The not-a-digit reader (digitpad/nondigit.py) and what the app does with it."""
+
+import shutil
+
+import numpy as np
+import pytest
+
+from digitpad.drawing import Stroke
+from digitpad.nondigit import NonDigitError, NonDigitReader, head_inputs, head_path, load_reader
+from digitpad.recognition import NOT_A_DIGIT
+from digitpad.resources import model_path, nondigit_path
+from tests.conftest import PEN_DIGITS
+from tests.replay import draw_strokes
+from training import nondigits, pen_digits
+
+SHAPES = ("plus", "cross", "equals", "triangle", "box", "star", "smiley", "heart")  # the issue's
+
+
+def shape_strokes(name, seed=0):
+    """A shape of training/nondigits.py drawn plainly: 0.6 of the canvas tall, in its middle."""
+    rng = np.random.default_rng(seed)
+    if name == "star":  # the outlined star (a one-stroke pentagram is "too many holes" already)
+        rng = np.random.default_rng(1)
+    paths = nondigits.draw_paths(f"shapes/{name}", rng)
+    placed = pen_digits.place(paths, 560, 0.6, (0.5, 0.5))
+    return [Stroke(tuple(map(tuple, np.round(path))), 24.0) for path in placed]
+
+
+def read(app, strokes):
+    from bench.common import clear
+
+    clear(app)
+    draw_strokes(app, strokes)
+    app.flush()
+    return app.result
+
+
+@pytest.fixture(scope="module")
+def pen_by_label():
+    by_label = {}
+    for digit in pen_digits.load(PEN_DIGITS):
+        by_label.setdefault(digit.label, []).append(digit)
+    return by_label
+
+
+@pytest.mark.parametrize("name", SHAPES)
+def test_the_issues_shapes_are_not_sure_because_they_are_not_digits(app, name):
+    result = read(app, shape_strokes(name))
+    assert len(result.digits) == 1, result.text
+    assert not result.sure and result.doubt == NOT_A_DIGIT
+    assert result.to_json()["doubt"] == NOT_A_DIGIT and result.to_json()["digits"][0]["doubt"] == NOT_A_DIGIT
+
+
+@pytest.mark.parametrize("operator", ["plus", "equals"])
+def test_a_sum_is_not_a_sure_number_and_its_operator_is_marked(app, pen_by_label, operator):
+    rng = np.random.default_rng(0)
+    strokes = nondigits.compose_sum([pen_by_label[3][0]], nondigits.OPERATORS[operator](rng), [pen_by_label[4][0]],
+                                    rng, 560)
+    result = read(app, strokes)
+    assert len(result.digits) == 3 and not result.sure  # 3, the operator, 4: three pieces
+    assert [digit.doubt == NOT_A_DIGIT for digit in result.digits] == [False, True, False]
+    assert result.doubt == f"digit 2: {NOT_A_DIGIT}"
+    assert result.text[0] == "3" and result.text[2] == "4"
+
+
+@pytest.mark.parametrize("label", [4, 7, 0])
+def test_plain_digits_stay_sure(app, pen_by_label, label):
+    for digit in pen_by_label[label][:3]:
+        result = read(app, pen_digits.to_strokes(digit, pen_digits.CONDITIONS[0], 560))
+        assert result.sure and result.text == str(label), (result.text, result.doubt)
+
+
+def test_a_taught_sample_is_a_digit(app):
+    assert read(app, shape_strokes("plus")).doubt == NOT_A_DIGIT
+    app.teach(4)  # "this is a 4": the user says so
+    app.flush()
+    assert app.result.text == "4" and app.result.sure and app.result.digits[0].doubt == ""
+
+
+def test_the_panel_marks_a_not_a_digit_thumbnail(app):
+    import pygame
+
+    from digitpad import view
+
+    read(app, shape_strokes("heart"))
+    surface = pygame.Surface(app.layout.panel.size)
+    plan = view.draw_panel(surface, app.fonts, pygame.Rect((0, 0), app.layout.panel.size), app)
+    assert "not a digit" in plan.text() and view.is_not_a_digit(app.result.digits[0])
+    square = plan.thumbnails[0]
+    middle = surface.get_at(square.center)[:3]  # the strike goes through the middle of the input
+    assert tuple(middle) == view.WARNING
+
+
+def test_pictures_with_an_operator_are_not_sure(recognizer, pen_by_label, model):
+    from digitpad.ink import render_mask
+    from digitpad.recognition import Recognizer
+
+    reader, notice = load_reader(model)
+    assert reader is not None and not notice
+    rng = np.random.default_rng(0)
+    strokes = nondigits.compose_sum([pen_by_label[3][0]], nondigits.plus(rng), [pen_by_label[4][0]], rng, 560)
+    picture = np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8)
+    with_reader = Recognizer(model, nondigit=reader)
+    try:
+        result = with_reader.recognise_picture(picture)
+    finally:
+        with_reader.close()
+    assert len(result.digits) == 3 and not result.sure and result.digits[1].doubt == NOT_A_DIGIT
+    assert recognizer.recognise_picture(picture).digits[1].doubt != NOT_A_DIGIT  # no reader, no such doubt
+
+
+def test_the_bundled_reader_belongs_to_the_bundled_model(model):
+    reader = NonDigitReader(nondigit_path(), model)
+    assert head_path(model_path()) == nondigit_path()
+    chances = reader.probability(np.zeros((3, 256), np.float32), np.full((3, 10), 0.1, np.float32))
+    assert chances.shape == (3,) and np.all((chances >= 0) & (chances <= 1))
+
+
+def test_head_inputs_stand_in_the_image_for_missing_strokes():
+    features, image = np.ones((2, 256)), np.eye(10)[[3, 4]]
+    strokes = np.eye(10)[[3, 5]]
+    inputs = head_inputs(features, image, strokes, np.array([True, False]))
+    assert inputs.shape == (2, 256 + 22)
+    assert inputs[0, -2] == 1 and inputs[0, -1] == 1  # agree, strokes known
+    assert inputs[1, -2] == 1 and inputs[1, -1] == 0  # no strokes: the image's reading stands for them
+    np.testing.assert_array_equal(inputs[1, 266:276], inputs[1, 256:266])
+    with pytest.raises(ValueError, match="do not match"):
+        head_inputs(features, image, np.eye(10)[:3])
+
+
+def damaged_copy(tmp_path, problem):
+    """A copy of the bundled model with a broken head beside it; returns the model's path."""
+    model_file = tmp_path / "digitpad.tflite"
+    shutil.copyfile(model_path(), model_file)
+    head = head_path(model_file)
+    if problem == "damaged":
+        head.write_bytes(b"not a head at all")
+    elif problem == "another image model":
+        with np.load(nondigit_path()) as data:
+            arrays = dict(data)
+        arrays["probe_features"] = arrays["probe_features"] + 0.5
+        with open(head, "wb") as file:
+            np.savez(file, **arrays)
+    return model_file
+
+
+@pytest.mark.parametrize("problem", ["damaged", "another image model"])
+def test_a_broken_reader_is_said_and_digits_are_still_read(user_home, tmp_path, capsys, problem):
+    from digitpad.app import App
+    from tests.test_app import warned_and_still_reads
+
+    application = App(model_file=damaged_copy(tmp_path, problem), user_dir=user_home)
+    try:
+        application.flush()
+        assert application.model_ready and application.recognizer.nondigit is None
+        notice = warned_and_still_reads(application, capsys)
+        assert problem in notice and "read as digits" in notice
+    finally:
+        application.close()
+
+
+def test_a_missing_reader_is_said(monkeypatch, tmp_path):
+    import digitpad.resources
+    from digitpad.model import DigitModel
+
+    monkeypatch.setattr(digitpad.resources, "nondigit_path", lambda: tmp_path / "gone.npz")
+    reader, notice = load_reader(DigitModel(damaged_copy(tmp_path, "missing")))  # nothing beside it either
+    assert reader is None and "not-a-digit reader not found" in notice and "gone.npz" in notice
+    with pytest.raises(NonDigitError, match="not found"):
+        NonDigitReader(tmp_path / "gone.npz")
+
+
+def test_the_settings_can_turn_it_off(model):
+    assert load_reader(model, not_digit_above=1.0) == (None, "")
+
+
+def test_train_model_retrains_the_reader_alone(tmp_path):
+    import json
+
+    import train_model
+    from digitpad.model import DigitModel
+
+    shutil.copyfile(model_path(), tmp_path / "digitpad.tflite")
+    assert train_model.main(["--nondigit-only", "--quick", "--output-dir", str(tmp_path)]) == 0
+    NonDigitReader(tmp_path / "digitpad-nondigit.npz", DigitModel(tmp_path / "digitpad.tflite"))
+    figures = json.loads((tmp_path / "digitpad-nondigit.json").read_text())
+    assert figures["stroke_model"] is None and figures["not_digit_rows"] > 0
+
+
+def test_predict_json_says_which_piece_is_not_a_digit(tmp_path, capsys, pen_by_label):
+    import json
+
+    import cv2
+
+    from digitpad import cli
+    from digitpad.ink import render_mask
+
+    rng = np.random.default_rng(0)
+    strokes = nondigits.compose_sum([pen_by_label[1][0], pen_by_label[2][0]], nondigits.equals(rng),
+                                    [pen_by_label[5][0]], rng, 560)
+    picture = tmp_path / "sum.png"
+    cv2.imwrite(str(picture), np.where(render_mask(strokes, (560, 560)) > 0, 20, 235).astype(np.uint8))
+    assert cli.main(["predict", "--json", str(picture)]) == 0
+    answer = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
+    assert not answer["sure"] and answer["doubt"]  # the first doubtful piece's reason
+    assert [digit["doubt"] == NOT_A_DIGIT for digit in answer["digits"]] == [False, False, True, False]

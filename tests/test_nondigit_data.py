@@ -1,0 +1,85 @@
+"""The generated non-digits (training/nondigits.py) and what the not-a-digit reader trains on."""
+
+import numpy as np
+import pytest
+
+from digitpad.drawing import Stroke
+from tests.conftest import PEN_DIGITS
+from training import nondigit_data, nondigits
+
+DIGIT_LIKE = set("0123456789OolIiSsZzBbgqDdG|!?()[]{}")
+
+
+def test_families_are_disjoint_and_each_held_out_one_is_never_trained_on():
+    training = {family.name for family in nondigits.TRAINING}
+    held_out = {family.name for family in nondigits.HELD_OUT}
+    assert training and held_out and not training & held_out
+    assert training | held_out == set(nondigits.GENERATORS)
+    assert not set(nondigits.TRAINING_FONTS) & set(nondigits.HELD_OUT_FONTS)
+    assert not set(nondigits.SHAPES) & set(nondigits.HELD_OUT_SHAPES)
+    assert not set(nondigits.SCRIBBLES) & set(nondigits.HELD_OUT_SCRIBBLES)
+    # every kind the bars are on has held-out families
+    assert {family.kind for family in nondigits.HELD_OUT} >= {"letters", "symbols"}
+
+
+def test_no_glyph_a_person_reads_as_a_digit():
+    assert not DIGIT_LIKE & set(nondigits.LETTERS + nondigits.FONT_SIGNS)
+    assert "A" not in nondigits.MARKERS  # the markers font's circle: a 0
+
+
+@pytest.mark.parametrize("name", sorted(nondigits.GENERATORS))
+def test_every_family_draws_strokes_on_the_canvas(name):
+    rng = np.random.default_rng(0)
+    for _ in range(3):
+        paths = nondigits.draw_paths(name, rng)
+        assert paths and all(path.ndim == 2 and path.shape[1] == 2 and len(path) >= 2 for path in paths)
+        assert all(np.isfinite(path).all() for path in paths)
+        strokes = nondigits.mouse_drawing(paths, rng, 560, name)
+        assert all(isinstance(stroke, Stroke) and stroke.width == 24.0 for stroke in strokes)
+        points = np.concatenate([np.asarray(stroke.points) for stroke in strokes])
+        assert points.min() >= -2 and points.max() <= 562  # on the canvas (a pixel of mouse jitter)
+
+
+def test_unknown_family_is_named():
+    with pytest.raises(ValueError, match="no non-digit family 'shapes/circle'"):
+        nondigits.draw_paths("shapes/circle", np.random.default_rng(0))
+
+
+def test_training_drawings_use_training_families_only(monkeypatch):
+    asked = []
+    drawn = nondigits.drawings
+
+    def recording(names, count, seed, canvas_size=560):
+        asked.extend(names)
+        return drawn(names, count, seed, canvas_size)
+
+    monkeypatch.setattr(nondigits, "drawings", recording)
+    mnist = np.zeros((50, 28, 28), np.uint8)
+    drawings = nondigit_data.training_drawings(PEN_DIGITS, mnist, np.zeros(50, np.int64), hold_out_fold=1,
+                                               nondigit_count=40, mnist_count=10, pen_limit=20)
+    assert set(asked) == {family.name for family in nondigits.TRAINING}
+    assert set(drawings.family[drawings.not_digit]) <= set(asked)
+    assert drawings.images.shape == (10 + 20 + 40, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
+    assert drawings.not_digit.sum() == 40 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()
+
+
+def test_pieces_of_digits_are_shorter_than_the_digit(pen_digit_set):
+    digit = pen_digit_set[0]
+    piece = nondigits.cut_piece(digit, np.random.default_rng(0))
+
+    def length(strokes):
+        return sum(np.linalg.norm(np.diff(stroke, axis=0), axis=1).sum() for stroke in strokes)
+
+    assert piece and 0 < length(piece) < 0.75 * length(digit.strokes)
+
+
+def test_a_sum_puts_the_operator_between_the_digits(pen_digit_set):
+    three, four = pen_digit_set[:2]
+    rng = np.random.default_rng(0)
+    plus = nondigits.plus(rng)
+    strokes = nondigits.compose_sum([three], plus, [four], rng, 560)
+    assert len(strokes) == len(three.strokes) + len(plus) + len(four.strokes)
+    middle = [np.asarray(stroke.points) for stroke in strokes[len(three.strokes) : -len(four.strokes)]]
+    left, right = np.asarray(strokes[0].points), np.asarray(strokes[-1].points)
+    assert left[:, 0].max() < min(path[:, 0].min() for path in middle)
+    assert max(path[:, 0].max() for path in middle) < right[:, 0].min()

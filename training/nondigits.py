@@ -1,0 +1,419 @@
+"""Ink that is not a digit, generated as strokes: letters and signs of Hershey stroke fonts,
+geometric shapes, scribbles and cut-off pieces of digits. Not part of the app.
+
+Each family makes drawings as pen paths, a list of (n, 2) float64 arrays (x, y, y down, any
+units), which `mouse_drawing` turns into the strokes a mouse user would draw on the canvas with
+the same augmentation as the pen digits (training/pen_render.py: slant, rotation, size, place,
+uneven speed, mouse reports), after a small smooth random warp of the path (a hand is not a
+plotter). Both the image path (the picture of the strokes) and the stroke path (their
+sequence) can then be read from them.
+
+Whole families are held out of training (HELD_OUT): fonts, shape kinds and scribble generators
+the not-a-digit reader never sees, on which bench/nondigits.py scores it. Shapes a person reads
+as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g, q, D, d, G, the circle
+alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
+25-50 degrees and called many 1s of unseen writers "not a digit"), brackets, "?" and "!".
+"""
+
+import dataclasses
+import functools
+
+import numpy as np
+
+from digitpad.drawing import Stroke
+from training import pen_digits, pen_render
+
+# letters that look like no digit (issue 19): lower case and capitals
+LETTERS = "aefhkmnprtuvwxy" + "AEFHKMNPRVWXY"
+# signs of the fonts that look like no digit (a "-" is a shape below; a "/" is a slanted 1)
+FONT_SIGNS = "+=*#%@<>&~^"
+# the markers font's outlined shapes: square, two triangles, diamond, star, outlined plus, +, x, *
+MARKERS = "BCDEFGHIP"
+
+
+@dataclasses.dataclass(frozen=True)
+class Family:
+    name: str  # "kind/generator", e.g. "letters/cursive"
+    kind: str  # "letters", "symbols" or "scribbles"
+    held_out: bool  # never trained on; scored by bench/nondigits.py
+
+
+# ----------------------------------------------------------------------------- fonts
+@functools.cache
+def font_glyphs(font: str, characters: str) -> tuple[tuple[np.ndarray, ...], ...]:
+    """The Hershey font's strokes of each character, y down: a tuple per character of (n, 2)
+    float64 arrays (strokes of one point dropped)."""
+    from HersheyFonts import HersheyFonts
+
+    fonts = HersheyFonts()
+    fonts.load_default_font(font)
+    glyphs = []
+    for character in characters:
+        strokes = tuple(np.asarray(stroke, np.float64) for stroke in fonts.strokes_for_text(character)
+                        if len(stroke) > 1)
+        if not strokes:
+            raise ValueError(f"Hershey font {font!r} has no strokes for {character!r}")
+        glyphs.append(strokes)
+    return tuple(glyphs)
+
+
+def font_drawing(font: str, characters: str, rng: np.random.Generator) -> list[np.ndarray]:
+    glyphs = font_glyphs(font, characters)
+    return [stroke.copy() for stroke in glyphs[rng.integers(len(glyphs))]]
+
+
+# ----------------------------------------------------------------------------- shapes
+def _polyline(points, rng, wobble=0.03, steps=12) -> np.ndarray:
+    """Corners (k, 2) -> a hand-drawn path through them: (m, 2), each side `steps` points,
+    corners moved by up to `wobble` (units of a shape about 1 across)."""
+    corners = np.asarray(points, np.float64) + rng.normal(0, wobble, (len(points), 2))
+    pieces = [np.linspace(a, b, steps, endpoint=False) for a, b in zip(corners[:-1], corners[1:], strict=True)]
+    return np.vstack(pieces + [corners[-1:]])
+
+
+def _arc(centre, radius, start, end, rng, steps=40, squash=1.0) -> np.ndarray:
+    """An arc of an ellipse (angles in radians, y down), radius wobbling a little."""
+    angles = np.linspace(start, end, steps)
+    wobble = 1 + 0.04 * np.sin(angles * rng.uniform(1, 3) + rng.uniform(0, 2 * np.pi))
+    return np.column_stack([centre[0] + radius * wobble * np.cos(angles),
+                            centre[1] + squash * radius * wobble * np.sin(angles)])
+
+
+def _circle(centre, radius, rng, squash=1.0) -> np.ndarray:
+    start = rng.uniform(0, 2 * np.pi)
+    overlap = rng.uniform(0.0, 0.3)
+    return _arc(centre, radius, start, start + (2 * np.pi + overlap) * rng.choice([-1, 1]), rng, 48, squash)
+
+
+def _line(a, b, rng) -> np.ndarray:
+    return _polyline([a, b], rng, wobble=0.02)
+
+
+def _shuffle_strokes(strokes, rng) -> list[np.ndarray]:
+    """Strokes in a random order, each drawn from either end."""
+    order = rng.permutation(len(strokes))
+    return [strokes[index][::-1] if rng.uniform() < 0.5 else strokes[index] for index in order]
+
+
+def plus(rng):
+    arm = rng.uniform(0.8, 1.2)
+    return _shuffle_strokes([_line((-1, 0), (1, 0), rng), _line((0, -arm), (0, arm), rng)], rng)
+
+
+def cross(rng):
+    return _shuffle_strokes([_line((-1, -1), (1, 1), rng), _line((1, -1), (-1, 1), rng)], rng)
+
+
+def equals(rng):
+    gap = rng.uniform(0.25, 0.6)
+    return [_line((-1, -gap / 2), (1, -gap / 2), rng), _line((-1, gap / 2), (1, gap / 2), rng)]
+
+
+def dash(rng):
+    return [_line((-1, 0), (1, rng.uniform(-0.1, 0.1)), rng)]
+
+
+def arrow(rng):
+    head = rng.uniform(0.25, 0.45)
+    shaft = _line((-1, 0), (1, 0), rng)
+    tip = [_polyline([(1 - head, -head), (1, 0), (1 - head, head)], rng)]
+    strokes = [shaft] + tip
+    turn = rng.integers(4) * np.pi / 2
+    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
+    return [stroke @ rotation.T for stroke in strokes]
+
+
+def box(rng):
+    width = rng.uniform(0.7, 1.3)
+    corners = [(-width, -1), (width, -1), (width, 1), (-width, 1), (-width, -1)]
+    start = rng.integers(4)
+    corners = corners[start:-1] + corners[:start] + [corners[start]]
+    return [_polyline(corners, rng)]
+
+
+def triangle(rng):
+    top = rng.uniform(-0.4, 0.4)
+    corners = [(top, -1), (1, 0.8), (-1, 0.8), (top, -1)]
+    if rng.uniform() < 0.3:  # pointing down
+        corners = [(x, -y) for x, y in corners]
+    return [_polyline(corners, rng)]
+
+
+def crossed_circle(rng):
+    circle = _circle((0, 0), 1, rng)
+    if rng.uniform() < 0.5:
+        inside = [_line((-1.1, 0), (1.1, 0), rng), _line((0, -1.1), (0, 1.1), rng)]
+    else:
+        inside = [_line((-0.8, -0.8), (0.8, 0.8), rng), _line((0.8, -0.8), (-0.8, 0.8), rng)]
+    return [circle] + _shuffle_strokes(inside, rng)
+
+
+def star(rng):
+    """A five-pointed star in one stroke (a pentagram) or an outlined one."""
+    angles = -np.pi / 2 + np.arange(6) * 4 * np.pi / 5 + rng.uniform(-0.2, 0.2)
+    if rng.uniform() < 0.6:
+        return [_polyline(np.column_stack([np.cos(angles), np.sin(angles)]), rng, steps=10)]
+    outline = -np.pi / 2 + np.arange(11) * np.pi / 5
+    radius = np.where(np.arange(11) % 2, rng.uniform(0.35, 0.5), 1.0)
+    return [_polyline(np.column_stack([radius * np.cos(outline), radius * np.sin(outline)]), rng, steps=6)]
+
+
+def tick(rng):
+    return [_polyline([(-1, 0), (-0.4, 0.7), (1, -1)], rng)]
+
+
+def heart(rng):
+    t = np.linspace(0, 2 * np.pi, 60)
+    x = 16 * np.sin(t) ** 3
+    y = -(13 * np.cos(t) - 5 * np.cos(2 * t) - 2 * np.cos(3 * t) - np.cos(4 * t))
+    path = np.column_stack([x, y]) / 16 + rng.normal(0, 0.02, (60, 2))
+    if rng.uniform() < 0.5:  # two strokes, each side from the top dip to the tip
+        return [path[:31], path[30:][::-1]]
+    return [path]
+
+
+def smiley(rng):
+    face = _circle((0, 0), 1, rng)
+    eyes = [_circle((side * 0.35, -0.35), rng.uniform(0.04, 0.1), rng) for side in (-1, 1)]
+    mouth = _arc((0, 0.05), rng.uniform(0.45, 0.6), 0.2 * np.pi, 0.8 * np.pi, rng, 20)
+    return [face] + eyes + [mouth]
+
+
+def diamond(rng):
+    width = rng.uniform(0.5, 1.0)
+    return [_polyline([(0, -1), (width, 0), (0, 1), (-width, 0), (0, -1)], rng)]
+
+
+def hexagon(rng):
+    sides = int(rng.choice([5, 6]))
+    angles = rng.uniform(0, np.pi) + np.arange(sides + 1) * 2 * np.pi / sides
+    return [_polyline(np.column_stack([np.cos(angles), np.sin(angles)]), rng, steps=8)]
+
+
+def asterisk(rng):
+    spokes = int(rng.choice([3, 4]))
+    angles = rng.uniform(0, np.pi) + np.arange(spokes) * np.pi / spokes
+    return _shuffle_strokes([_line((-np.cos(a), -np.sin(a)), (np.cos(a), np.sin(a)), rng) for a in angles], rng)
+
+
+def hash_sign(rng):
+    return _shuffle_strokes([_line((-0.4, -1), (-0.5, 1), rng), _line((0.4, -1), (0.3, 1), rng),
+                             _line((-1, -0.35), (1, -0.35), rng), _line((-1, 0.35), (1, 0.35), rng)], rng)
+
+
+def not_equal(rng):
+    return equals(rng) + [_line((0.4, -0.8), (-0.4, 0.8), rng)]
+
+
+def lightning(rng):
+    return [_polyline([(0.3, -1), (-0.4, 0.1), (0.3, 0.0), (-0.3, 1)], rng)]
+
+
+def house(rng):
+    return [_polyline([(-0.8, 1), (-0.8, -0.2), (0, -1), (0.8, -0.2), (0.8, 1), (-0.8, 1)], rng)]
+
+
+def sun(rng):
+    rays = int(rng.integers(6, 10))
+    angles = rng.uniform(0, np.pi) + np.arange(rays) * 2 * np.pi / rays
+    strokes = [_line((0.7 * np.cos(a), 0.7 * np.sin(a)), (1.2 * np.cos(a), 1.2 * np.sin(a)), rng) for a in angles]
+    return [_circle((0, 0), 0.5, rng)] + strokes
+
+
+# ----------------------------------------------------------------------------- scribbles
+def random_walk(rng):
+    steps = rng.normal(0, 1, (int(rng.integers(8, 20)), 2))
+    return [_polyline(np.cumsum(steps, axis=0), rng, wobble=0.0, steps=6)]
+
+
+def zigzag(rng):
+    turns = int(rng.integers(4, 9))
+    x = np.linspace(-1, 1, turns)
+    y = np.where(np.arange(turns) % 2, 1.0, -1.0) * rng.uniform(0.3, 1.0)
+    points = np.column_stack([x, y])
+    if rng.uniform() < 0.5:
+        points = points[:, ::-1]
+    return [_polyline(points, rng, steps=8)]
+
+
+def spline(rng):
+    """A smooth random curve through 5-9 random points (often crossing itself): Catmull-Rom."""
+    knots = rng.uniform(-1, 1, (int(rng.integers(5, 10)), 2))
+    padded = np.vstack([knots[:1], knots, knots[-1:]])
+    t = np.linspace(0, 1, 16, endpoint=False)[:, None]
+    pieces = []
+    for p0, p1, p2, p3 in zip(padded[:-3], padded[1:-2], padded[2:-1], padded[3:], strict=True):
+        pieces.append(0.5 * (2 * p1 + (p2 - p0) * t + (2 * p0 - 5 * p1 + 4 * p2 - p3) * t ** 2
+                             + (3 * p1 - p0 - 3 * p2 + p3) * t ** 3))
+    return [np.vstack(pieces + [knots[-1:]])]
+
+
+def coil(rng):
+    """Loops along a line, like a spring or a row of e's."""
+    loops = rng.uniform(2.5, 6)
+    t = np.linspace(0, 2 * np.pi * loops, 200)
+    return [np.column_stack([t / t[-1] * 2 - 1 + 0.25 * np.cos(t), 0.5 * np.sin(t)])]
+
+
+def hatching(rng):
+    lines = int(rng.integers(3, 7))
+    angle = rng.uniform(0, np.pi)
+    direction = np.array([np.cos(angle), np.sin(angle)])
+    normal = np.array([-direction[1], direction[0]])
+    strokes = [_line(offset * normal - direction, offset * normal + direction, rng)
+               for offset in np.linspace(-0.8, 0.8, lines)]
+    return strokes if rng.uniform() < 0.5 else [np.vstack(strokes)]  # lifted, or one back-and-forth
+
+
+def at_any_angle(generator):
+    """A shape generator whose drawings are turned by a random angle (a box, a triangle or a
+    star has no upright; pen_render turns drawings by at most 12 degrees)."""
+
+    def turned(rng):
+        angle = rng.uniform(0, 2 * np.pi)
+        rotation = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        return [path @ rotation.T for path in generator(rng)]
+
+    turned.__name__ = f"{generator.__name__}_at_any_angle"
+    return turned
+
+
+SHAPES = {  # kind name -> generator, trained on
+    "plus": plus, "cross": cross, "equals": equals, "dash": dash, "arrow": arrow, "box": box,
+    "triangle": triangle, "crossed_circle": crossed_circle, "star": star, "tick": tick, "heart": heart,
+    "smiley": smiley, "turned_box": at_any_angle(box), "turned_triangle": at_any_angle(triangle),
+    "turned_star": at_any_angle(star),
+}
+HELD_OUT_SHAPES = {  # never trained on
+    "diamond": diamond, "hexagon": hexagon, "asterisk": asterisk, "hash": hash_sign, "not_equal": not_equal,
+    "lightning": lightning, "house": house, "sun": sun,
+}
+SCRIBBLES = {"random_walk": random_walk, "zigzag": zigzag, "spline": spline}
+HELD_OUT_SCRIBBLES = {"coil": coil, "hatching": hatching}
+TRAINING_FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng")  # letters and signs
+HELD_OUT_FONTS = ("cursive", "timesi")
+OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
+
+
+def _families():
+    families = {}
+    for font in TRAINING_FONTS + HELD_OUT_FONTS:
+        held = font in HELD_OUT_FONTS
+        families[f"letters/{font}"] = (Family(f"letters/{font}", "letters", held),
+                                       functools.partial(font_drawing, font, LETTERS))
+        families[f"signs/{font}"] = (Family(f"signs/{font}", "symbols", held),
+                                     functools.partial(font_drawing, font, FONT_SIGNS))
+    families["shapes/markers"] = (Family("shapes/markers", "symbols", True),
+                                  functools.partial(font_drawing, "markers", MARKERS))
+    for table, kind, held in ((SHAPES, "symbols", False), (HELD_OUT_SHAPES, "symbols", True),
+                              (SCRIBBLES, "scribbles", False), (HELD_OUT_SCRIBBLES, "scribbles", True)):
+        for name, generator in table.items():
+            prefix = "shapes" if kind == "symbols" else "scribbles"
+            families[f"{prefix}/{name}"] = (Family(f"{prefix}/{name}", kind, held), generator)
+    return families
+
+
+GENERATORS = _families()  # name -> (Family, generator(rng) -> list of (n, 2) paths)
+FAMILIES = tuple(family for family, _ in GENERATORS.values())
+TRAINING = tuple(family for family in FAMILIES if not family.held_out)
+HELD_OUT = tuple(family for family in FAMILIES if family.held_out)
+
+
+def family(name: str) -> Family:
+    try:
+        return GENERATORS[name][0]
+    except KeyError:
+        raise ValueError(f"no non-digit family {name!r} (known: {sorted(GENERATORS)})") from None
+
+
+def draw_paths(name: str, rng: np.random.Generator) -> list[np.ndarray]:
+    """One drawing of family `name`: its pen paths, (n, 2) float64 each, y down, any units."""
+    family(name)
+    return GENERATORS[name][1](rng)
+
+
+# ----------------------------------------------------------------------------- pieces of digits
+def cut_piece(digit: pen_digits.PenDigit, rng: np.random.Generator) -> list[np.ndarray]:
+    """A cut-off piece of a pen digit: 25-60 % of its pen path, from its start or its end."""
+    lengths = [float(np.linalg.norm(np.diff(stroke, axis=0), axis=1).sum()) for stroke in digit.strokes]
+    total = sum(lengths)
+    keep = rng.uniform(0.25, 0.6) * total
+    strokes = list(digit.strokes)
+    if rng.uniform() < 0.5:  # from its end
+        strokes, lengths = [stroke[::-1] for stroke in strokes[::-1]], lengths[::-1]
+    piece = []
+    for stroke, length in zip(strokes, lengths, strict=True):
+        if keep <= 0:
+            break
+        if length <= keep:
+            piece.append(stroke)
+        else:
+            along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(stroke, axis=0), axis=1))])
+            piece.append(stroke[: max(2, int(np.searchsorted(along, keep)) + 1)])
+        keep -= length
+    return piece
+
+
+# ----------------------------------------------------------------------------- drawing
+def warp(paths, rng: np.random.Generator, strength: float = 0.04) -> list[np.ndarray]:
+    """A smooth random displacement of the paths (up to `strength` x their size): a hand is not
+    a plotter."""
+    stacked = np.concatenate(paths)
+    low, size = stacked.min(axis=0), max(float(np.ptp(stacked, axis=0).max()), 1e-6)
+    frequency = rng.uniform(1.0, 3.0, (2, 2))
+    phase = rng.uniform(0, 2 * np.pi, (2, 2))
+    amplitude = rng.uniform(0, strength, 2) * size
+
+    def moved(path):
+        unit = (path - low) / size
+        return path + amplitude * np.column_stack([np.sin(frequency[0, 0] * np.pi * unit[:, 1] + phase[0, 0]),
+                                                   np.sin(frequency[1, 1] * np.pi * unit[:, 0] + phase[1, 1])])
+
+    return [moved(path) for path in paths]
+
+
+PEN_AUGMENT = pen_render.PenAugmentSettings()  # the pen digits' mouse-like drawing, as is
+
+
+def mouse_drawing(paths, rng: np.random.Generator, canvas_size: float, name: str = "nondigit",
+                  settings: pen_render.PenAugmentSettings = PEN_AUGMENT) -> list[Stroke]:
+    """Pen paths (any units, y down) -> the Strokes (brush 24) a mouse user would draw, with
+    the pen digits' augmentation (pen_render.mouse_strokes) after a small warp."""
+    drawing = pen_digits.PenDigit(-1, name, tuple(warp(paths, rng)))
+    return pen_render.mouse_strokes(drawing, rng, settings, canvas_size)
+
+
+def drawings(names, count: int, seed, canvas_size: float = 560) -> list[tuple[str, list[Stroke]]]:
+    """`count` mouse drawings, round robin over the families `names`: [(family name, Strokes)]."""
+    rng = np.random.default_rng(seed)
+    names = list(names)
+    return [(names[index % len(names)], mouse_drawing(draw_paths(names[index % len(names)], rng), rng,
+                                                      canvas_size, names[index % len(names)]))
+            for index in range(count)]
+
+
+def compose_sum(left, operator: list[np.ndarray], right, rng: np.random.Generator, canvas_size: float,
+                brush: float = 24.0) -> list[Stroke]:
+    """A sum written on one line: the pen digits `left`, an operator's paths (drawn 35-65 % of
+    the digits' height), the pen digits `right`; gaps 15-45 % of the height, as numbers are
+    composed (bench/number_accuracy.py); strokes in writing order."""
+    height = canvas_size * rng.uniform(0.2, 0.32)
+    pieces = [list(digit.strokes) for digit in left] + [warp(operator, rng)] + [list(d.strokes) for d in right]
+    sizes = [rng.uniform(0.9, 1.1) for _ in left] + [rng.uniform(0.35, 0.65)] + [rng.uniform(0.9, 1.1) for _ in right]
+    while True:
+        placed, x, width = [], 0.0, 0.0
+        for paths, size in zip(pieces, sizes, strict=True):
+            stacked = np.concatenate(paths)
+            low, high = stacked.min(axis=0), stacked.max(axis=0)
+            extent = np.maximum(high - low, 1e-6)
+            scale = min(height * size / extent[1], 1.5 * height * max(size, 0.6) / extent[0])
+            middle_y = (low[1] + high[1]) / 2
+            shift = np.array([x - low[0] * scale, rng.uniform(-0.05, 0.05) * height - middle_y * scale])
+            placed.append([path * scale + shift for path in paths])
+            width = x + extent[0] * scale
+            x = width + rng.uniform(0.15, 0.45) * height + brush
+        if width <= 0.92 * canvas_size or height < 20:
+            break
+        height *= 0.95
+    offset = np.array([(canvas_size - width) / 2, canvas_size / 2])
+    return [Stroke(tuple(map(tuple, np.round(path + offset))), brush) for paths in placed for path in paths]
