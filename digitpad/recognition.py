@@ -210,8 +210,9 @@ class Recognizer:
         images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in pieces]
         # joining by reading: the runs of pieces worth reading joined, read in the same model call
         learned_joins = bool(getattr(self.model, "joins_taught", 0))  # a correction joined pieces before
+        by_reading = join and self.joins_by_reading and strokes is not None  # drawings: the prior learned strokes
         plan = joining.plan_joins(pieces, members, self.settings, self.join_prior, learned_joins) \
-            if join and self.joins_by_reading else None
+            if by_reading else None
         joined_images = [preprocess.digit_to_mnist(piece.mask, settings) for piece in plan.pieces] if plan else []
         predicted = self.inference.submit(self._predict, np.stack(images + joined_images),
                                           learned_joins and plan is not None)
@@ -229,7 +230,7 @@ class Recognizer:
             self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
                                   joined_images, read[len(pieces) :], taught_shares[len(pieces) :], evidence,
                                   found[len(pieces) :])
-        elif join and not self.joins_by_reading:
+        elif join and not by_reading:  # pictures, or no prior: the hand-set joins
             self._join_close_pieces(pieces, images, probabilities, shown, members, evidence)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
                   else self._shape_doubt(image, piece.mask, solid, min_side)  # joined
