@@ -117,7 +117,7 @@ def find_window(environment) -> str:
 @pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo", "xprop"))),
                     reason="needs Xvfb, xdotool, xwininfo, xprop")
 def test_saved_work_survives_a_restart(tmp_path):
-    """Draw, teach and save in the real window; quit; start again: the files are still there.
+    """Draw, correct and save in the real window; quit; start again: the files are still there.
     The window's class is digitpad (not the program's file name)."""
     gui = str(pathlib.Path(EXE).with_name("digitpad"))
     server, display = start_x_server(tmp_path / "xvfb.log")
@@ -142,7 +142,7 @@ def test_saved_work_survives_a_restart(tmp_path):
                     xdotool("mousemove", "--window", window, "300", str(y))
                 xdotool("mouseup", "1")
                 time.sleep(0.5)
-                xdotool("key", "--window", window, "1")
+                xdotool("key", "--window", window, "Return", "1", "Return")  # a correction: this is a 1
                 xdotool("key", "--window", window, "ctrl+s")
                 time.sleep(0.5)
             else:
