@@ -167,8 +167,9 @@ class App:
         elif (kind in (pygame.MOUSEBUTTONDOWN, pygame.MOUSEBUTTONUP, pygame.MOUSEMOTION)
               and getattr(event, "touch", False)):
             return  # SDL's copy of a touch; the finger event draws
-        elif kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and self.panel.bar_at(event.pos) is not None:
-            self.teach(self.panel.bar_at(event.pos))  # a probability bar clicked: the picked digit is that
+        elif (kind == pygame.MOUSEBUTTONDOWN and event.button == 1 and not self.show_inside  # else no bars show
+              and (digit := self.panel.bar_at(event.pos)) is not None):
+            self.teach(digit)  # a probability bar clicked: the picked digit is that
         elif kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
             self._pointer_down(MOUSE, event.pos, erase=event.button == 3 or self.erasing)
         elif kind == pygame.MOUSEMOTION:

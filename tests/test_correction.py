@@ -168,3 +168,16 @@ def test_clicking_a_probability_bar_corrects_the_picked_digit(app, user_home):
 def test_best_runs_maximise_the_typed_digits_probability(scores, typed, runs):
     count = max(end for _, end in scores)
     assert correction.best_runs({key: np.array(value) for key, value in scores.items()}, count, typed) == runs
+
+
+def test_with_the_inside_view_open_a_click_where_the_bars_were_teaches_nothing(app, user_home):
+    read(app, [Stroke(((300, 100), (290, 460)), 24.0)])
+    app.draw()
+    bar = app.panel.plan.bars[7]
+    x, y = app.panel.origin
+    press(app, pygame.K_i)
+    app.draw()
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(bar.track.centerx + x, bar.track.centery + y),
+                                        button=1, touch=False))
+    app.flush()
+    assert samples(user_home) == [] and app.result.text == "1"
