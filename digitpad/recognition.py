@@ -424,15 +424,6 @@ class Recognizer:
                     continue  # the joined digit may take its next neighbour too
             index += 1
 
-    def recognise_images(self, images: np.ndarray, scribble: bool = False) -> Result:
-        """(N, 28, 28) float32 digit images, left to right -> Result. `scribble`: the caller
-        found more digits than max_digits and passes the first ones."""
-        doubts = [self._shape_doubt(image) for image in images]
-        reason = TOO_MANY_DIGITS.format(limit=self.settings.max_digits) if scribble else ""
-        probabilities, evidence = self._predict(images)
-        doubts, chances = self._not_digit_doubts(doubts, evidence, [None] * len(images))
-        return self._result(list(images), list(probabilities), reason, doubts, chances=chances)
-
     def _result(self, images, probabilities, scribble: str, doubts, members=None, readings=None,
                 chances=None) -> Result:
         """scribble: why the whole is not a number ("" when it may be); doubts[i]: why digit i
@@ -476,13 +467,11 @@ class Recognizer:
         if not groups:
             return np.zeros((0, 10), np.float32)
         rows = np.full((len(groups), 10), 0.1, np.float32)
-        found = [self._group_piece(strokes, canvas_size, group)[0] for group in groups]
-        readable = [index for index, piece in enumerate(found) if piece is not None]
+        found = self._group_images(strokes, canvas_size, groups)
+        readable = [index for index, image in enumerate(found) if image is not None]
         if not readable:
             return rows
-        settings = self.settings.preprocess
-        images = np.stack([preprocess.digit_to_mnist(found[index].mask, settings) for index in readable])
-        predicted = self.inference.submit(self.model.predict, images)
+        predicted = self.inference.submit(self.model.predict, np.stack([found[index] for index in readable]))
         members = [groups[index] for index in readable]
         stroke_readings = self._read_strokes(members, strokes, [""] * len(members), {})
         for index, row in zip(readable, predicted.result(), strict=True):
@@ -493,12 +482,15 @@ class Recognizer:
     def read_group_images(self, strokes: list[Stroke], canvas_size: int, groups) -> list[np.ndarray]:
         """The (28, 28) float32 model input of each group of strokes read as one digit (as
         recognise_strokes makes it for that grouping); an all-black one for a group erased."""
-        images = []
-        for group in groups:
-            piece = self._group_piece(strokes, canvas_size, group)[0]
-            images.append(np.zeros((28, 28), np.float32) if piece is None
-                          else preprocess.digit_to_mnist(piece.mask, self.settings.preprocess))
-        return images
+        return [np.zeros((28, 28), np.float32) if image is None else image
+                for image in self._group_images(strokes, canvas_size, groups)]
+
+    def _group_images(self, strokes, canvas_size, groups) -> list[np.ndarray | None]:
+        """The (28, 28) float32 model input of each group of strokes read as one digit, None
+        for a group with no ink left."""
+        pieces = [self._group_piece(strokes, canvas_size, group)[0] for group in groups]
+        return [None if piece is None else preprocess.digit_to_mnist(piece.mask, self.settings.preprocess)
+                for piece in pieces]
 
     def _group_piece(self, strokes, canvas_size, group):
         """One group's ink (its strokes and the erasers drawn after its first) on the
