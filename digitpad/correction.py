@@ -95,13 +95,14 @@ def align(recognizer, strokes, canvas_size: int, result, typed: str, only: int |
             units = stroke_units(strokes, units)
         candidates = [(start, end) for start in range(len(units))
                       for end in range(start + 1, min(len(units), start + len(units) - len(digits) + 1) + 1)]
-        merged = [tuple(sorted(index for unit in units[start:end] for index in unit)) for start, end in candidates]
-        probabilities = recognizer.read_groups(strokes, canvas_size, merged)
-        scores = dict(zip(candidates, np.log(np.maximum(probabilities, 1e-12)), strict=True))
+        merged = {(start, end): tuple(sorted(index for unit in units[start:end] for index in unit))
+                  for start, end in candidates}  # each run's strokes, as one group
+        probabilities = recognizer.read_groups(strokes, canvas_size, list(merged.values()))
+        scores = dict(zip(merged, np.log(np.maximum(probabilities, 1e-12)), strict=True))
         runs = best_runs(scores, len(units), digits)
         if runs is None:
             return None
-        groups = [tuple(sorted(index for unit in units[start:end] for index in unit)) for start, end in runs]
+        groups = [merged[run] for run in runs]
     joined = tuple(sum(set(unit) <= set(group) for unit in original) > 1 for group in groups)
     teach = tuple(only is None or index == only for index in range(len(groups)))
     return Alignment(tuple(groups), digits, joined, teach)
