@@ -109,9 +109,8 @@ def score_pieces(app, digits, count, seed):
 
 def score_digits(app, digits, conditions, numbers, seed):
     """Real digits: {"single"/"numbers": [(right, record) of each reading]}."""
-    from number_accuracy import compose
-
     from training import pen_digits
+    from training.number_layout import compose
 
     confident = app.settings.recognition.confident
     canvas = app.settings.canvas.canvas_size

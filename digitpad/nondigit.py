@@ -6,14 +6,20 @@ head beside the two models: a multilayer perceptron (one hidden layer, numpy onl
 models already compute for each piece,
 
     inputs = [256 image features (the image model's last hidden layer),
-              log p_image (10), log p_strokes (10), both models agree (1), strokes known (1)]
+              log p_image (10), log p_strokes (10), both models agree (1), strokes known (1),
+              how the pen path turns (18: digitpad.path_shape; zeros without strokes),
+              the last convolutional stage's maps, each pooled to its max and mean (384)]
 
 trained with outlier exposure (Hendrycks et al., ICLR 2019) on generated non-digits (letters and
 signs of stroke fonts, shapes, scribbles: training/nondigits.py) against MNIST and drawn pen
 digits (train_model.py, section "not-a-digit reader"). It returns the probability that a piece
 is not a digit; the recogniser calls a piece "not a digit" above settings.not_digit_above. It
 leaves the ten digit probabilities as they are. Without strokes (pictures, ink the eraser
-touched), p_strokes is p_image and "strokes known" is 0, as it was in training for such rows.
+touched), p_strokes is p_image, "strokes known" is 0 and the path's turns are zeros, as they
+were in training for such rows. The turns are there because a diamond or a house is a 0 to
+both models but not to a person, who sees its corners; the pooled maps because the last
+hidden layer, trained to tell ten digits apart, keeps little of what makes ink no digit
+(both chosen by measurement: README).
 
 The head belongs to one image model (its features): the file lies beside it
 (digitpad.tflite -> digitpad-nondigit.npz) and holds the features of a few probe images, which
@@ -24,9 +30,11 @@ import pathlib
 
 import numpy as np
 
+from digitpad import path_shape
 from digitpad.model import ModelError
 
 FEATURES = 256  # length of the image model's feature vector the head reads
+POOLED = 384  # length of the image model's pooled maps the head reads (DigitModel.pooled_maps: 2 x 192)
 PROBE_TOLERANCE = 1e-3  # largest difference allowed between stored and recomputed probe features
 # (LiteRT and Keras agree to about 1e-5; a retrained model differs by far more)
 PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before their log
@@ -43,10 +51,13 @@ def head_path(model_path: pathlib.Path | str) -> pathlib.Path:
 
 
 def head_inputs(features: np.ndarray, image: np.ndarray, strokes: np.ndarray | None,
-                has_strokes: np.ndarray | None = None) -> np.ndarray:
+                has_strokes: np.ndarray | None = None, shapes: np.ndarray | None = None,
+                pooled: np.ndarray | None = None) -> np.ndarray:
     """(N, 256) features, (N, 10) image probabilities, (N, 10) stroke-model probabilities (None:
-    no pen path; then the image's stand for them) and (N,) bool, which rows have a pen path
-    (default: all when `strokes` is given) -> (N, 278) float32 head inputs."""
+    no pen path; then the image's stand for them), (N,) bool, which rows have a pen path
+    (default: all when `strokes` is given), (N, 18) how each pen path turns
+    (path_shape.path_shapes; None: zeros) and (N, 384) the image model's pooled maps
+    (DigitModel.pooled_maps; None: zeros, for tests) -> (N, INPUTS) float32 head inputs."""
     features = np.asarray(features, np.float32)
     image = np.asarray(image, np.float32)
     if features.ndim != 2 or image.shape != (len(features), 10):
@@ -57,11 +68,22 @@ def head_inputs(features: np.ndarray, image: np.ndarray, strokes: np.ndarray | N
     if strokes.shape != image.shape:
         raise ValueError(f"stroke probabilities {strokes.shape} do not match the image's {image.shape}")
     has_strokes = np.ones(len(image), bool) if has_strokes is None else np.asarray(has_strokes, bool)
+    shape_width = len(path_shape.NAMES)
+    shapes = np.zeros((len(image), shape_width), np.float32) if shapes is None else np.asarray(shapes, np.float32)
+    if shapes.shape != (len(image), shape_width):
+        raise ValueError(f"expected ({len(image)}, {shape_width}) path shapes, got {shapes.shape}")
+    pooled = np.zeros((len(image), POOLED), np.float32) if pooled is None else np.asarray(pooled, np.float32)
+    if pooled.shape != (len(image), POOLED):
+        raise ValueError(f"expected ({len(image)}, {POOLED}) pooled maps, got {pooled.shape}")
     strokes = np.where(has_strokes[:, None], strokes, image)
+    shapes = np.where(has_strokes[:, None], shapes, 0.0)
     agree = (image.argmax(axis=1) == strokes.argmax(axis=1)).astype(np.float32)
     return np.hstack([features, np.log(np.maximum(image, PROBABILITY_FLOOR)),
                       np.log(np.maximum(strokes, PROBABILITY_FLOOR)), agree[:, None],
-                      has_strokes.astype(np.float32)[:, None]]).astype(np.float32)
+                      has_strokes.astype(np.float32)[:, None], shapes, pooled]).astype(np.float32)
+
+
+INPUTS = FEATURES + 22 + len(path_shape.NAMES) + POOLED  # the head's inputs per piece (head_inputs)
 
 
 class NonDigitReader:
@@ -85,7 +107,10 @@ class NonDigitReader:
         self.hidden_weights, self.hidden_bias = arrays["hidden_weights"], arrays["hidden_bias"]  # (K, H), (H,)
         self.output_weights = arrays["output_weights"].reshape(-1)  # (H,)
         self.output_bias = float(arrays["output_bias"].reshape(-1)[0]) if arrays["output_bias"].size else 0.0
-        inputs = FEATURES + 22
+        inputs = INPUTS
+        if self.mean.shape == (FEATURES + 22,):  # before the path's turns and the maps were read (issue 19)
+            raise NonDigitError(f"not-a-digit reader {self.path} is from an older digitpad (it reads neither pen "
+                                f"path turns nor feature maps); retrain it: python train_model.py --nondigit-only")
         if (self.mean.shape != (inputs,) or self.scale.shape != (inputs,) or self.hidden_weights.ndim != 2
                 or self.hidden_weights.shape[0] != inputs
                 or self.hidden_bias.shape != self.hidden_weights.shape[1:]
@@ -101,15 +126,21 @@ class NonDigitReader:
         features = model.predict_with_features(probe_images)[1]
         if features is None:
             raise NonDigitError(f"model {model.path.name} has no features output for the not-a-digit reader")
+        pooled = model.pooled_maps(probe_images)
+        if pooled is None or pooled.shape != (len(probe_images), POOLED):
+            raise NonDigitError(f"model {model.path.name} exports no feature maps of the kind the not-a-digit "
+                                f"reader reads (re-export it: python -m training.export MODEL.tflite --keras "
+                                f"MODEL.keras)")
         if features.shape != probe_features.shape or np.abs(features - probe_features).max() > PROBE_TOLERANCE:
             raise NonDigitError(f"not-a-digit reader {self.path.name} was made for another image model than "
                                 f"{model.path.name} (retrain it: python train_model.py --nondigit-only "
                                 f"--output-dir {model.path.parent})")
 
     def probability(self, features: np.ndarray, image: np.ndarray, strokes: np.ndarray | None = None,
-                    has_strokes: np.ndarray | None = None) -> np.ndarray:
+                    has_strokes: np.ndarray | None = None, shapes: np.ndarray | None = None,
+                    pooled: np.ndarray | None = None) -> np.ndarray:
         """(N,) float64 probability that each piece is not a digit (see head_inputs)."""
-        return probability(head_inputs(features, image, strokes, has_strokes), self.mean, self.scale,
+        return probability(head_inputs(features, image, strokes, has_strokes, shapes, pooled), self.mean, self.scale,
                            self.hidden_weights, self.hidden_bias, self.output_weights, self.output_bias)
 
 

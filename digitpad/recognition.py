@@ -7,9 +7,10 @@ import math
 import cv2
 import numpy as np
 
-from digitpad import grouping, ink, join_prior, joining, preprocess, resources
+from digitpad import grouping, ink, join_prior, joining, path_shape, preprocess, resources
 from digitpad.drawing import Stroke
 from digitpad.settings import RecognitionSettings
+from digitpad.stroke_features import strokes_to_sequence
 
 
 @dataclasses.dataclass(frozen=True)
@@ -243,7 +244,9 @@ class Recognizer:
                          for row, group, doubt in zip(probabilities, members, doubts, strict=True)]
         readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
                     for picture, group in zip(pictures, members, strict=True)]
-        doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members])
+        doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members],
+                                                 [group if group in stroke_readings else None for group in members],
+                                                 strokes, images)
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):
@@ -267,12 +270,16 @@ class Recognizer:
             return np.asarray(probabilities), [None] * count, shares
         return np.asarray(probabilities), list(zip(features, own, taught, strict=True)), shares
 
-    def _not_digit_doubts(self, doubts, evidence, stroke_readings) -> tuple[list[str], list[float]]:
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings, read_groups=(), strokes=None, images=None) \
+            -> tuple[list[str], list[float]]:
         """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
         reader calls no digit, above settings.not_digit_above; the reader's probability for each
         piece, 0 where it was not asked). A piece a taught digit had a say in is a digit (the
         user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
-        path read); evidence[i]: from _predict, or None."""
+        path read); evidence[i]: from _predict, or None; read_groups[i]: the indices into
+        `strokes` of the pen path the stroke model read for piece i (None: none), whose turns
+        the reader also weighs (digitpad.path_shape); images[i]: piece i's (28, 28) input, whose
+        pooled feature maps the reader weighs too (None: zeros, as a test may pass)."""
         asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
                  if not doubt and found is not None and not found[2]]
         if not asked:
@@ -280,10 +287,20 @@ class Recognizer:
         features = np.stack([evidence[index][0] for index in asked])
         own = np.stack([evidence[index][1] for index in asked])
         known = np.array([stroke_readings[index] is not None for index in asked])
-        strokes = np.stack([stroke_readings[index] if stroke_readings[index] is not None else evidence[index][1]
-                            for index in asked])
+        strokes_read = np.stack([stroke_readings[index] if stroke_readings[index] is not None else evidence[index][1]
+                                 for index in asked])
+        shapes = np.zeros((len(asked), len(path_shape.NAMES)), np.float32)
+        for row, index in enumerate(asked):
+            group = read_groups[index] if index < len(read_groups) else None
+            if known[row] and group is not None and strokes is not None:
+                ink = [strokes[member] for member in group if not strokes[member].erase]
+                shapes[row] = path_shape.path_shapes(strokes_to_sequence(ink)[None])[0]
+        pooled = None
+        if images is not None:
+            pooled = getattr(self.model, "model", self.model).pooled_maps(np.stack([images[index] for index in asked]))
         doubts, chances = list(doubts), [0.0] * len(doubts)
-        for index, chance in zip(asked, self.nondigit.probability(features, own, strokes, known), strict=True):
+        chances_asked = self.nondigit.probability(features, own, strokes_read, known, shapes, pooled)
+        for index, chance in zip(asked, chances_asked, strict=True):
             chances[index] = float(chance)
             if chance > self.settings.not_digit_above:
                 doubts[index] = NOT_A_DIGIT

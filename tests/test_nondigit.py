@@ -5,8 +5,9 @@ import shutil
 import numpy as np
 import pytest
 
+from digitpad import path_shape
 from digitpad.drawing import Stroke
-from digitpad.nondigit import NonDigitError, NonDigitReader, head_inputs, head_path, load_reader
+from digitpad.nondigit import INPUTS, POOLED, NonDigitError, NonDigitReader, head_inputs, head_path, load_reader
 from digitpad.recognition import NOT_A_DIGIT
 from digitpad.resources import model_path, nondigit_path
 from tests.conftest import PEN_DIGITS
@@ -119,13 +120,46 @@ def test_the_bundled_reader_belongs_to_the_bundled_model(model):
 def test_head_inputs_stand_in_the_image_for_missing_strokes():
     features, image = np.ones((2, 256)), np.eye(10)[[3, 4]]
     strokes = np.eye(10)[[3, 5]]
-    inputs = head_inputs(features, image, strokes, np.array([True, False]))
-    assert inputs.shape == (2, 256 + 22)
-    assert inputs[0, -2] == 1 and inputs[0, -1] == 1  # agree, strokes known
-    assert inputs[1, -2] == 1 and inputs[1, -1] == 0  # no strokes: the image's reading stands for them
+    shapes = np.full((2, len(path_shape.NAMES)), 0.5)
+    pooled = np.arange(2 * POOLED, dtype=np.float32).reshape(2, POOLED)
+    inputs = head_inputs(features, image, strokes, np.array([True, False]), shapes, pooled)
+    assert inputs.shape == (2, INPUTS) == (2, 256 + 22 + len(path_shape.NAMES) + POOLED)
+    agree, known, turns = 276, 277, slice(278, 278 + len(path_shape.NAMES))
+    assert inputs[0, agree] == 1 and inputs[0, known] == 1  # agree, strokes known
+    assert inputs[1, agree] == 1 and inputs[1, known] == 0  # no strokes: the image's reading stands for them
     np.testing.assert_array_equal(inputs[1, 266:276], inputs[1, 256:266])
+    np.testing.assert_array_equal(inputs[0, turns], shapes[0])  # the path's turns, where there is a path
+    assert not inputs[1, turns].any()  # none without one
+    np.testing.assert_array_equal(inputs[:, -POOLED:], pooled)  # the maps, with or without a path
     with pytest.raises(ValueError, match="do not match"):
         head_inputs(features, image, np.eye(10)[:3])
+    with pytest.raises(ValueError, match="path shapes"):
+        head_inputs(features, image, strokes, None, np.zeros((2, 3)))
+    with pytest.raises(ValueError, match="pooled maps"):
+        head_inputs(features, image, strokes, None, None, np.zeros((2, 5)))
+
+
+def test_a_model_without_maps_gets_no_reader(tmp_path, model):
+    from digitpad.model import DigitModel
+
+    class WithoutMaps(DigitModel):
+        def pooled_maps(self, images):
+            return None
+
+    with pytest.raises(NonDigitError, match="no feature maps"):
+        NonDigitReader(nondigit_path(), WithoutMaps(model_path()))
+
+
+def test_a_reader_from_before_the_path_turns_says_retrain(tmp_path):
+    with np.load(nondigit_path()) as data:
+        arrays = dict(data)
+    arrays["mean"], arrays["scale"] = arrays["mean"][: 256 + 22], arrays["scale"][: 256 + 22]
+    arrays["hidden_weights"] = arrays["hidden_weights"][: 256 + 22]
+    old = tmp_path / "old-nondigit.npz"
+    with open(old, "wb") as file:
+        np.savez(file, **arrays)
+    with pytest.raises(NonDigitError, match="older digitpad.*--nondigit-only"):
+        NonDigitReader(old)
 
 
 def damaged_copy(tmp_path, problem):

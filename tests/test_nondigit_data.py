@@ -18,8 +18,26 @@ def test_families_are_disjoint_and_each_held_out_one_is_never_trained_on():
     assert not set(nondigits.TRAINING_FONTS) & set(nondigits.HELD_OUT_FONTS)
     assert not set(nondigits.SHAPES) & set(nondigits.HELD_OUT_SHAPES)
     assert not set(nondigits.SCRIBBLES) & set(nondigits.HELD_OUT_SCRIBBLES)
+    assert not set(nondigits.GLYPH_SETS) & set(nondigits.TRAINING_FONTS + nondigits.HELD_OUT_FONTS + ("markers",))
     # every kind the bars are on has held-out families
     assert {family.kind for family in nondigits.HELD_OUT} >= {"letters", "symbols"}
+
+
+@pytest.mark.parametrize("font", sorted(nondigits.GLYPH_SETS))
+def test_every_chosen_glyph_is_drawn_by_its_font(font):
+    kind, characters, _ = nondigits.GLYPH_SETS[font]
+    assert kind in ("letters", "symbols") and len(set(characters)) == len(characters)
+    assert len(nondigits.font_glyphs(font, characters)) == len(characters)
+
+
+def test_a_shape_is_drawn_either_way_round():
+    def clockwise(path):  # y down: the shoelace sum is positive for a clockwise path on screen
+        x, y = path[:, 0], path[:, 1]
+        return float(np.sum(x[:-1] * y[1:] - x[1:] * y[:-1])) > 0
+
+    rng = np.random.default_rng(0)
+    turns = {clockwise(nondigits.draw_paths("shapes/diamond", rng)[0]) for _ in range(20)}
+    assert turns == {True, False}
 
 
 def test_no_glyph_a_person_reads_as_a_digit():

@@ -6,7 +6,8 @@ Digits: MNIST training images as they are, and pen digits drawn mouse-like
 (training/pen_render.py). Non-digits: the training families of training/nondigits.py, drawn
 with the same augmentation. Each drawing is read as one piece: its 28x28 input (the app's own
 recognition raster and preprocess.digit_to_mnist), the image model's probabilities and 256
-features, and the stroke model's probabilities of its pen path.
+features and pooled feature maps, the stroke model's probabilities of its pen path, and
+how that path turns.
 """
 
 import dataclasses
@@ -14,6 +15,7 @@ import pathlib
 
 import numpy as np
 
+from digitpad import path_shape
 from digitpad.settings import CanvasSettings, RecognitionSettings
 from digitpad.stroke_features import strokes_to_sequence
 from training import nondigits, pen_digits, pen_render
@@ -35,6 +37,8 @@ class Readings:
     features: np.ndarray  # (N, 256) float32, the image model's last hidden layer
     image: np.ndarray  # (N, 10) float32, the image model's probabilities
     strokes: np.ndarray  # (N, 10) float32, the stroke model's; the image's where no strokes
+    shapes: np.ndarray  # (N, 18) float32, how each pen path turns (digitpad.path_shape); zeros where none
+    pooled: np.ndarray  # (N, 384) float32, the image model's pooled maps (DigitModel.pooled_maps)
 
 
 def draw_nondigits(names, count: int, seed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -118,4 +122,10 @@ def read(drawings: Drawings, image_model, stroke_reader=None) -> Readings:
     strokes = image.copy()
     if stroke_reader is not None and drawings.has_strokes.any():
         strokes[drawings.has_strokes] = stroke_reader.predict_sequences(drawings.sequences[drawings.has_strokes])
-    return Readings(features, image, strokes)
+    shapes = np.zeros((len(image), len(path_shape.NAMES)), np.float32)
+    if drawings.has_strokes.any():
+        shapes[drawings.has_strokes] = path_shape.path_shapes(drawings.sequences[drawings.has_strokes])
+    pooled = image_model.pooled_maps(drawings.images)
+    if pooled is None:
+        raise ValueError(f"{image_model.path} exports no feature maps: the not-a-digit reader needs them")
+    return Readings(features, image, strokes, shapes, pooled)

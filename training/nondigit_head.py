@@ -27,11 +27,11 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 @dataclasses.dataclass(frozen=True)
 class HeadSettings:
-    nondigits: int = 5000  # drawings of the training families
-    pen_copies: int = 1  # mouse-like drawings of each training pen digit
+    nondigits: int = 16000  # drawings of the training families
+    pen_copies: int = 2  # mouse-like drawings of each training pen digit
     mnist: int = 4000  # MNIST training images (distorted as in stage 1)
-    hidden: int = 32  # units of the hidden layer
-    epochs: int = 10  # passes over the rows
+    hidden: int = 64  # units of the hidden layer
+    epochs: int = 20  # passes over the rows
     batch_size: int = 256  # rows per step
     learning_rate: float = 3e-3  # Adam's
     weight_decay: float = 1e-4  # L2 on the weights
@@ -48,8 +48,9 @@ def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
     """(inputs (M, K) float32, not digit (M,) bool): every drawing with its pen path, and every
     drawn one once more without it."""
     drawn = drawings.has_strokes
-    with_strokes = head_inputs(readings.features, readings.image, readings.strokes, drawn)
-    without = head_inputs(readings.features[drawn], readings.image[drawn], None)
+    with_strokes = head_inputs(readings.features, readings.image, readings.strokes, drawn, readings.shapes,
+                               readings.pooled)
+    without = head_inputs(readings.features[drawn], readings.image[drawn], None, pooled=readings.pooled[drawn])
     return np.vstack([with_strokes, without]), np.r_[drawings.not_digit, drawings.not_digit[drawn]]
 
 

@@ -220,6 +220,43 @@ def sun(rng):
     return [_circle((0, 0), 0.5, rng)] + strokes
 
 
+def polygon(rng):
+    """A convex polygon of 3-8 corners, of any aspect, in one stroke: the kind a ruler draws."""
+    sides = int(rng.integers(3, 9))
+    angles = np.sort(rng.uniform(0, 2 * np.pi, sides))
+    angles = angles + np.linspace(0, 2 * np.pi, sides, endpoint=False) - angles.mean() + rng.uniform(0, 2 * np.pi)
+    angles = np.sort(np.mod(angles, 2 * np.pi))
+    corners = np.column_stack([np.cos(angles), rng.uniform(0.4, 1.0) * np.sin(angles)])
+    turn = rng.uniform(0, 2 * np.pi)
+    corners = corners @ np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]).T
+    return [_polyline(np.vstack([corners, corners[:1]]), rng, steps=max(4, 36 // sides))]
+
+
+def cloud(rng):
+    """A closed curve of 5-9 bumps, like a cloud or a flower's outline (bumps deep enough that
+    it is not a shaky 0)."""
+    bumps = int(rng.integers(5, 10))
+    t = np.linspace(0, 2 * np.pi, 120)
+    radius = 1 + rng.uniform(0.25, 0.45) * np.abs(np.sin(bumps * t / 2))
+    return [np.column_stack([radius * np.cos(t), rng.uniform(0.6, 1.0) * radius * np.sin(t)])]
+
+
+def flower(rng):
+    """Petals: 4-7 loops drawn around a centre, in one stroke."""
+    petals = int(rng.integers(4, 8))
+    t = np.linspace(0, 2 * np.pi, 40 * petals)
+    radius = np.abs(np.cos(petals * t / 2))
+    return [np.column_stack([radius * np.cos(t), radius * np.sin(t)])]
+
+
+def spiral(rng):
+    """A spiral of 1.5-3.5 turns from the centre out."""
+    turns = rng.uniform(1.5, 3.5)
+    t = np.linspace(0, 2 * np.pi * turns, 150)
+    radius = 0.1 + t / t[-1]
+    return [np.column_stack([radius * np.cos(t), rng.uniform(0.7, 1.0) * radius * np.sin(t)])]
+
+
 # ----------------------------------------------------------------------------- scribbles
 def random_walk(rng):
     steps = rng.normal(0, 1, (int(rng.integers(8, 20)), 2))
@@ -282,16 +319,30 @@ SHAPES = {  # kind name -> generator, trained on
     "plus": plus, "cross": cross, "equals": equals, "dash": dash, "arrow": arrow, "box": box,
     "triangle": triangle, "crossed_circle": crossed_circle, "star": star, "tick": tick, "heart": heart,
     "smiley": smiley, "turned_box": at_any_angle(box), "turned_triangle": at_any_angle(triangle),
-    "turned_star": at_any_angle(star),
+    "turned_star": at_any_angle(star), "polygon": polygon,
 }
 HELD_OUT_SHAPES = {  # never trained on
     "diamond": diamond, "hexagon": hexagon, "asterisk": asterisk, "hash": hash_sign, "not_equal": not_equal,
-    "lightning": lightning, "house": house, "sun": sun,
+    "lightning": lightning, "house": house, "sun": sun, "cloud": cloud, "flower": flower,
 }
 SCRIBBLES = {"random_walk": random_walk, "zigzag": zigzag, "spline": spline}
-HELD_OUT_SCRIBBLES = {"coil": coil, "hatching": hatching}
+HELD_OUT_SCRIBBLES = {"coil": coil, "hatching": hatching, "spiral": spiral}
 TRAINING_FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng")  # letters and signs
 HELD_OUT_FONTS = ("cursive", "timesi")
+# Other scripts and sign fonts, each glyph looked at on a contact sheet and kept only when no
+# digit is drawn like it (keys of the font's table; the glyph drawn is the font's own): Greek and
+# Cyrillic letters, kana and kanji, astrological, mathematical and other signs. Left out, besides
+# what looks like a digit (Cyrillic Ch, Ze, Be; kana no, tsu, ro; integral, partial; ...), are
+# glyphs of a held-out shape kind: diamonds, asterisks, octagons, "not equal".
+GLYPH_SETS = {  # font -> (kind, characters, held out)
+    "greek": ("letters", "ACDEFHKLMNPRSTUWXY" + "acfghklmnprtuwy", False),
+    "cyrillic": ("letters", "ADEFHIKLMNPQRTUWXY[^`" + "adefhiklmnpqrtuwxy{}", True),
+    "japanese": ("letters", "#$%&'()*+,-./0125678" + "9:ADEFGHIJMNOPTUVWXZ[\\]^_`" + "abcdfghlnqrsxyz{|}", False),
+    "astrology": ("symbols", "!$%&'+-/:<=>?@[]_`{|}~", False),
+    "mathupp": ("symbols", "!\"#$&':;@^_bcegijklnowxz|", False),
+    "symbolic": ("symbols", "FGIJLMNQRSTUVWXYZ[]^`abcdeghmnp~", False),
+    "meteorology": ("symbols", "$&'():;_`|", True),
+}
 OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
 
 
@@ -303,6 +354,10 @@ def _families():
                                        functools.partial(font_drawing, font, LETTERS))
         families[f"signs/{font}"] = (Family(f"signs/{font}", "symbols", held),
                                      functools.partial(font_drawing, font, FONT_SIGNS))
+    for font, (kind, characters, held) in GLYPH_SETS.items():
+        prefix = "letters" if kind == "letters" else "signs"
+        families[f"{prefix}/{font}"] = (Family(f"{prefix}/{font}", kind, held),
+                                        functools.partial(font_drawing, font, characters))
     families["shapes/markers"] = (Family("shapes/markers", "symbols", True),
                                   functools.partial(font_drawing, "markers", MARKERS))
     for table, kind, held in ((SHAPES, "symbols", False), (HELD_OUT_SHAPES, "symbols", True),
@@ -328,8 +383,10 @@ def family(name: str) -> Family:
 
 def draw_paths(name: str, rng: np.random.Generator) -> list[np.ndarray]:
     """One drawing of family `name`: its pen paths, (n, 2) float64 each, y down, any units."""
-    family(name)
-    return GENERATORS[name][1](rng)
+    paths = GENERATORS[family(name).name][1](rng)
+    if not name.startswith(("letters/", "signs/")):  # a shape or scribble is drawn either way round
+        paths = _shuffle_strokes(paths, rng)
+    return paths
 
 
 # ----------------------------------------------------------------------------- pieces of digits
