@@ -104,17 +104,19 @@ class NonDigitReader:
         except (OSError, KeyError, ValueError, EOFError) as error:
             raise NonDigitError(f"not-a-digit reader {self.path} is damaged ({error})") from error
         self.mean, self.scale = arrays["mean"], arrays["scale"]  # (K,) input standardisation
-        self.hidden_weights, self.hidden_bias = arrays["hidden_weights"], arrays["hidden_bias"]  # (K, H), (H,)
-        self.output_weights = arrays["output_weights"].reshape(-1)  # (H,)
-        self.output_bias = float(arrays["output_bias"].reshape(-1)[0]) if arrays["output_bias"].size else 0.0
+        # S heads trained alike from different seeds (their logits are averaged): (S, K, H), (S, H), (S, H), (S,)
+        self.hidden_weights, self.hidden_bias = arrays["hidden_weights"], arrays["hidden_bias"]
+        self.output_weights, self.output_bias = arrays["output_weights"], arrays["output_bias"].reshape(-1)
         inputs = INPUTS
-        if self.mean.shape == (FEATURES + 22,):  # before the path's turns and the maps were read (issue 19)
+        if self.mean.shape == (FEATURES + 22,) or self.hidden_weights.ndim == 2:  # before issue 19's second round
             raise NonDigitError(f"not-a-digit reader {self.path} is from an older digitpad (it reads neither pen "
                                 f"path turns nor feature maps); retrain it: python train_model.py --nondigit-only")
-        if (self.mean.shape != (inputs,) or self.scale.shape != (inputs,) or self.hidden_weights.ndim != 2
-                or self.hidden_weights.shape[0] != inputs
-                or self.hidden_bias.shape != self.hidden_weights.shape[1:]
-                or self.output_weights.shape != self.hidden_bias.shape or not np.all(self.scale > 0)):
+        heads = len(self.hidden_weights)
+        if (self.mean.shape != (inputs,) or self.scale.shape != (inputs,) or self.hidden_weights.ndim != 3
+                or self.hidden_weights.shape[1] != inputs or heads < 1
+                or self.hidden_bias.shape != (heads, self.hidden_weights.shape[2])
+                or self.output_weights.shape != self.hidden_bias.shape or self.output_bias.shape != (heads,)
+                or not np.all(self.scale > 0)):
             raise NonDigitError(f"not-a-digit reader {self.path} is damaged (its arrays do not fit together)")
         if model is not None:
             self.check(model, arrays["probe_images"], arrays["probe_features"])
@@ -145,10 +147,17 @@ class NonDigitReader:
 
 
 def probability(inputs, mean, scale, hidden_weights, hidden_bias, output_weights, output_bias) -> np.ndarray:
-    """The head: (N, K) inputs -> (N,) float64 sigmoid(relu(((x - mean) / scale) W1 + b1) w2 + b2)."""
-    hidden = np.maximum(((np.asarray(inputs, np.float32) - mean) / scale) @ hidden_weights + hidden_bias, 0.0)
-    logits = (hidden @ output_weights + output_bias).astype(np.float64)
-    return 1.0 / (1.0 + np.exp(-np.clip(logits, -50.0, 50.0)))
+    """The heads: (N, K) inputs -> (N,) float64 sigmoid(mean over heads s of
+    relu(((x - mean) / scale) W1[s] + b1[s]) w2[s] + b2[s]). One head: W1 (K, H), b1 (H,),
+    w2 (H,), b2 (1,); S heads: each with a leading axis of S."""
+    hidden_weights = np.asarray(hidden_weights, np.float32)
+    if hidden_weights.ndim == 2:  # one head
+        hidden_weights, hidden_bias, output_weights = hidden_weights[None], np.asarray(hidden_bias)[None], \
+            np.asarray(output_weights).reshape(1, -1)
+    standard = (np.asarray(inputs, np.float32) - mean) / scale
+    hidden = np.maximum(np.einsum("nk,skh->snh", standard, hidden_weights) + np.asarray(hidden_bias)[:, None, :], 0.0)
+    logits = (np.einsum("snh,sh->sn", hidden, output_weights) + np.asarray(output_bias).reshape(-1, 1)).astype(np.float64)
+    return 1.0 / (1.0 + np.exp(-np.clip(logits.mean(axis=0), -50.0, 50.0)))
 
 
 def load_reader(model, not_digit_above: float = 0.0) -> tuple["NonDigitReader | None", str]:

@@ -153,8 +153,11 @@ def test_a_model_without_maps_gets_no_reader(tmp_path, model):
 def test_a_reader_from_before_the_path_turns_says_retrain(tmp_path):
     with np.load(nondigit_path()) as data:
         arrays = dict(data)
-    arrays["mean"], arrays["scale"] = arrays["mean"][: 256 + 22], arrays["scale"][: 256 + 22]
-    arrays["hidden_weights"] = arrays["hidden_weights"][: 256 + 22]
+    old_inputs = 256 + 22  # one head on features and readings alone, as the first reader was
+    arrays["mean"], arrays["scale"] = arrays["mean"][:old_inputs], arrays["scale"][:old_inputs]
+    arrays["hidden_weights"] = arrays["hidden_weights"][0, :old_inputs]
+    arrays["hidden_bias"], arrays["output_weights"] = arrays["hidden_bias"][0], arrays["output_weights"][0]
+    arrays["output_bias"] = arrays["output_bias"][:1]
     old = tmp_path / "old-nondigit.npz"
     with open(old, "wb") as file:
         np.savez(file, **arrays)

@@ -37,11 +37,13 @@ class HeadSettings:
     weight_decay: float = 1e-4  # L2 on the weights
     digit_share: float = 0.5  # share of the loss on the digits' rows (the non-digits get the rest)
     probes: int = 8  # MNIST images whose features are stored to check the model at load
+    heads: int = 3  # heads fitted alike from seeds seed, seed + 1, ...; the reader averages their logits
+    # (three were steadier than one on held-out families at the same share of digits refused: README)
     seed: int = 0  # seeds the drawings, the rows' order and the weights
     pen_limit: int | None = None  # only this many pen digits (a smoke run); None: all
 
 
-QUICK = HeadSettings(nondigits=200, mnist=200, pen_limit=200, epochs=2)  # train_model.py --quick
+QUICK = HeadSettings(nondigits=200, mnist=200, pen_limit=200, epochs=2, heads=1)  # train_model.py --quick
 
 
 def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
@@ -97,6 +99,17 @@ def fit(inputs: np.ndarray, not_digit: np.ndarray, settings: HeadSettings = Head
             "output_weights": params[2], "output_bias": np.asarray(params[3]).reshape(1)}
 
 
+def fit_heads(inputs: np.ndarray, not_digit: np.ndarray, settings: HeadSettings = HeadSettings()) -> dict:
+    """settings.heads heads fitted alike (fit) from successive seeds, stacked: each weight array
+    gains a leading axis of heads; mean and scale are the same for all."""
+    fitted = [fit(inputs, not_digit, dataclasses.replace(settings, seed=settings.seed + index))
+              for index in range(settings.heads)]
+    stacked = {key: np.stack([head[key] for head in fitted]) for key in fitted[0]}
+    stacked["output_bias"] = stacked["output_bias"].reshape(-1)
+    stacked["mean"], stacked["scale"] = fitted[0]["mean"], fitted[0]["scale"]
+    return stacked
+
+
 def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path | str | None,
                pen_data: pathlib.Path | str, mnist_dir: pathlib.Path | str, hold_out_fold: int | None = None,
                settings: HeadSettings = HeadSettings(), output: pathlib.Path | str | None = None) -> dict:
@@ -118,7 +131,7 @@ def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path |
     readings = nondigit_data.read(drawings, model, strokes)
     read = time.perf_counter()
     inputs, not_digit = rows(drawings, readings)
-    head = fit(inputs, not_digit, settings)
+    head = fit_heads(inputs, not_digit, settings)
     fitted = time.perf_counter()
     probes = mnist_images[np.random.default_rng(settings.seed).choice(len(mnist_images), settings.probes,
                                                                        replace=False)].astype(np.float32) / 255.0
