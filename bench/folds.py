@@ -15,8 +15,9 @@ fold's digits only, as number_accuracy.py composes them. The slice "multi-stroke
 single digits written in two or more strokes (all six conditions): how many read as one digit,
 and how many read right.
 
-The grouping prior (digitpad/join_prior.py) is learned without fold K for fold K
-(training/grouping_prior.py, a few seconds; kept in bench/out/grouping-prior-fold-K.json);
+The grouping prior (digitpad/join_prior.py) is learned without fold K for fold K, on the pieces
+of the grouping read with (training/grouping_prior.py, a few seconds; kept in
+bench/out/grouping-prior-fold-K-HASH.json, HASH of the grouping, prior settings and features);
 --prior shipped reads with model/grouping-prior.json instead, --prior hand as before it: the
 hand-set grouping and join rules (join_by_reading off: RecognitionSettings.hand_grouping).
 --grouping NAME=VALUE changes the pieces joining by reading starts from (grouping.PROPOSAL).
