@@ -44,8 +44,8 @@ class RecognitionSettings:
     join_prior_weight: float = 1.0  # say of the prior against the readers' log probabilities
     join_prior_odds: float = -1.0  # log odds added to the prior's: it is fitted with pairs of one
     # digit and of two weighed alike (the odds the geometry gives), and pairs of one digit are rarer.
-    # Chosen on folds 0 and 1 (bench/folds.py; -1, -1.5, -2, -3 tried): -1 splits the fewest digits
-    # of several strokes (4 of 6,060 reads), tight numbers 98.0 / 98.75 % (-1.5: 98.5 / 98.75 %, 6 split)
+    # Chosen on folds 0 and 1 with the prior's L2 (0 to -1.5, bench/README "Tight numbers"): the
+    # fewest wrong readings there; their tight numbers 98.75 / 98.75 % (at 0: 98.0 / 98.75 %)
     min_join_prior: float = 0.01  # neighbours whose prior of being one digit is below this are not
     # read joined: it keeps the extra model inputs to a few (the folds read the same at 0.001)
     max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
