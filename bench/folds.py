@@ -15,8 +15,9 @@ fold's digits only, as number_accuracy.py composes them. The slice "multi-stroke
 single digits written in two or more strokes (all six conditions): how many read as one digit,
 and how many read right.
 
-The grouping prior (digitpad/join_prior.py) is learned without fold K for fold K
-(training/grouping_prior.py, a few seconds; kept in bench/out/grouping-prior-fold-K.json);
+The grouping prior (digitpad/join_prior.py) is learned without fold K for fold K, on the pieces
+of the grouping read with (training/grouping_prior.py, a few seconds; kept in
+bench/out/grouping-prior-fold-K-HASH.json, HASH of the grouping, prior settings and features);
 --prior shipped reads with model/grouping-prior.json instead, --prior hand as before it: the
 hand-set grouping and join rules (join_by_reading off: RecognitionSettings.hand_grouping).
 --grouping NAME=VALUE changes the pieces joining by reading starts from (grouping.PROPOSAL).
@@ -45,14 +46,24 @@ def read_digits(app, digits, condition):
     return right, single, wrong
 
 
-def fold_prior(fold):
-    """The grouping prior's weights learned without fold `fold` (cached in bench/out/)."""
-    from digitpad.join_prior import load_prior, save_prior
-    from training.grouping_prior import train_prior
+def fold_prior(fold, pieces=None):
+    """The grouping prior's weights learned without fold `fold`, on the pieces of the grouping
+    `pieces` (GroupingSettings; None: grouping.PROPOSAL), cached in bench/out/ under a name
+    that changes with the grouping, the prior's training settings and its features."""
+    import dataclasses
+    import hashlib
 
-    path = common.OUT / f"grouping-prior-fold-{fold}.json"
+    from digitpad.grouping import PROPOSAL
+    from digitpad.join_prior import FEATURE_NAMES, load_prior, save_prior
+    from digitpad.settings import RecognitionSettings
+    from training.grouping_prior import PriorTrainingSettings, train_prior
+
+    pieces = pieces or PROPOSAL
+    key = hashlib.sha1(repr((pieces, PriorTrainingSettings(), FEATURE_NAMES)).encode()).hexdigest()[:8]
+    path = common.OUT / f"grouping-prior-fold-{fold}-{key}.json"
     if not path.is_file():
-        weights, figures = train_prior(common.PEN_DIGITS, fold)
+        recognition = dataclasses.replace(RecognitionSettings(), grouping=pieces)
+        weights, figures = train_prior(common.PEN_DIGITS, fold, recognition=recognition)
         save_prior(path, weights, figures)
     return load_prior(path)
 
@@ -127,10 +138,10 @@ def main():
         changes = {}
         if arguments.prior == "hand":  # as before issue 20: the hand-set grouping and joins
             changes = {"join_by_reading": False}
-        if arguments.prior == "fold":
-            changes["join_prior"] = fold_prior(fold)
         if arguments.grouping:
             changes["grouping"] = grouping_settings(PROPOSAL, arguments.grouping)
+        if arguments.prior == "fold":
+            changes["join_prior"] = fold_prior(fold, changes.get("grouping"))
         if arguments.model:
             if not arguments.model.is_file():
                 raise SystemExit(f"{arguments.model}: no such model")

@@ -17,6 +17,8 @@ import numpy as np
 # bottom) in any one unit; members are the pieces' stroke indices, in drawing order).
 FEATURE_NAMES = (
     "gap",  # horizontal gap between the boxes / the taller box's height (< 0: they overlap)
+    "overlap",  # max(0, -gap): how far they overlap, a slope of its own (neighbouring digits
+    # overlap a little at most; the stem of a 4 may cross its "L")
     "column_overlap",  # columns shared / the narrower box's width, in [-1, 1]
     "row_overlap",  # rows shared / the shorter box's height, in [-1, 1]
     "height_ratio",  # log(shorter height / taller height), <= 0 (the log ratios: see LOG_LIMIT)
@@ -26,6 +28,8 @@ FEATURE_NAMES = (
     "broad_aspect",  # log(width / height) of the broader piece
     "strokes",  # strokes in the two pieces together, at most 4
     "in_sequence",  # 1 when one piece's strokes were drawn right after the other's, else 0
+    "top_step",  # |difference of the tops| / the taller box's height (digits of a number stand
+    "bottom_step",  # on one line; an open 4's "L" ends above its stem's foot, a 5's flag is short)
 )
 
 
@@ -46,8 +50,10 @@ def pair_features(first_box, second_box, first_members=(), second_members=()) ->
     if first_members and second_members:
         in_sequence = float(max(first_members) + 1 == min(second_members)
                             or max(second_members) + 1 == min(first_members))
+    gap = (second_box[0] - first_box[2]) / taller
     return np.array([
-        (second_box[0] - first_box[2]) / taller,
+        gap,
+        max(0.0, -gap),
         np.clip(columns / min(first_width, second_width), -1.0, 1.0),
         np.clip(rows / min(first_height, second_height), -1.0, 1.0),
         max(np.log(min(first_height, second_height) / taller), -LOG_LIMIT),
@@ -57,6 +63,8 @@ def pair_features(first_box, second_box, first_members=(), second_members=()) ->
         np.clip(np.log(max(first_width / first_height, second_width / second_height)), -LOG_LIMIT, LOG_LIMIT),
         min(len(first_members) + len(second_members), 4),
         in_sequence,
+        abs(second_box[1] - first_box[1]) / taller,
+        abs(second_box[3] - first_box[3]) / taller,
     ], np.float64)
 
 
@@ -69,9 +77,10 @@ def join_log_odds(features: np.ndarray, weights) -> np.ndarray:
     return features @ weights[:-1] + weights[-1]
 
 
-def log_join_apart(features: np.ndarray, weights) -> tuple[np.ndarray, np.ndarray]:
-    """(log prior(join), log prior(apart)) for (..., F) features: log sigmoid of +-the log odds."""
-    odds = join_log_odds(features, weights)
+def log_join_apart(features: np.ndarray, weights, shift: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """(log prior(join), log prior(apart)) for (..., F) features: log sigmoid of +-the log odds,
+    `shift` added to them."""
+    odds = join_log_odds(features, weights) + shift
     return -np.logaddexp(0.0, -odds), -np.logaddexp(0.0, odds)
 
 

@@ -6,9 +6,11 @@ digit per run. First, from geometry alone, plan_joins lists the runs worth readi
 joins their ink; the recogniser reads them together with the single pieces, in one model call.
 Then choose_runs keeps the best cut, by dynamic programming over the sum, per digit, of
     log p(its best digit | its ink, both readers)
-    + prior weight x (log prior(join) of each neighbouring pair inside it
-                      + log prior(apart) of the pair at its right edge)
-with the prior digitpad.join_prior's logistic regression on the pairs' geometry.
+    + prior weight x (log prior(join) of each cut inside it, between the ink on either side
+                      + log prior(apart) of it and the digit to its right)
+with the prior digitpad.join_prior's logistic regression on the pairs' geometry. The prior
+always weighs whole parts: a 5's floating flag beside the next digit looks like a part of that
+digit, the 5 beside it does not.
 """
 
 import dataclasses
@@ -28,6 +30,11 @@ class JoinPlan:
     log_join: np.ndarray  # (pieces - 1,) log prior that pieces i and i + 1 are one digit
     log_apart: np.ndarray  # (pieces - 1,) log prior that they are two
     gaps: list[float]  # (pieces - 1,) gap between pieces i and i + 1 / the taller one's height
+    run_log_join: list[float] | None = None  # per run, the sum over its cuts of the log prior that
+    # the ink left of the cut and the ink right of it are one digit (None: log_join of its pieces)
+    edge_log_apart: dict = dataclasses.field(default_factory=dict)  # (first, middle, end): the log
+    # prior that run first..middle-1 and run middle..end-1 are two digits, where either run is
+    # of several pieces (missing: log_apart of the pieces at the cut)
 
 
 def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPlan | None:
@@ -42,7 +49,7 @@ def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPla
         return None
     features = np.stack([join_prior.pair_features(pieces[index].box, pieces[index + 1].box, members[index],
                                                   members[index + 1]) for index in range(count - 1)])
-    log_join, log_apart = join_prior.log_join_apart(features, prior)
+    log_join, log_apart = join_prior.log_join_apart(features, prior, settings.join_prior_odds)
     gaps = [float(feature[join_prior.FEATURE_NAMES.index("gap")]) for feature in features]
     joinable = [gap < settings.max_join_gap and (log_join[index] >= np.log(settings.min_join_prior)
                                                  or (learned_joins and gap < settings.join_gap))
@@ -64,7 +71,38 @@ def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPla
             piece = preprocess.join(piece, other)
         joined.append(piece)
         joined_members.append(tuple(sorted(index for group in members[first:end] for index in group)))
-    return JoinPlan(runs, joined, joined_members, log_join, log_apart, gaps)
+    run_log_join, edge_log_apart = _part_priors(pieces, members, runs, prior, settings.join_prior_odds)
+    return JoinPlan(runs, joined, joined_members, log_join, log_apart, gaps, run_log_join, edge_log_apart)
+
+
+def _part_priors(pieces, members, runs, prior, shift):
+    """(per run, the sum of log prior(join) over its cuts; {(first, middle, end): log
+    prior(apart)} for each run of several pieces and each run or piece beside it), each pair
+    of parts judged by their whole ink boxes and strokes (see JoinPlan)."""
+
+    def part(first, end):
+        return (preprocess.union_box([piece.box for piece in pieces[first:end]]),
+                tuple(sorted(index for group in members[first:end] for index in group)))
+
+    spans = [(index, index + 1) for index in range(len(pieces))] + list(runs)
+    pairs = [(first, end, cut) for first, end in runs for cut in range(first + 1, end)]  # cuts inside runs
+    edges = [(left[0], left[1], right[1]) for left in spans for right in spans
+             if left[1] == right[0] and (left[1] - left[0] > 1 or right[1] - right[0] > 1)]
+    wanted = [(first, cut, end) for first, end, cut in pairs] + edges
+    if not wanted:
+        return [], {}
+    features = np.stack([_pair(part(first, cut), part(cut, end)) for first, cut, end in wanted])
+    log_join, log_apart = join_prior.log_join_apart(features, prior, shift)
+    inside = log_join[: len(pairs)]
+    run_log_join = [float(sum(inside[number] for number, (first, end, _) in enumerate(pairs) if (first, end) == run))
+                    for run in runs]
+    edge_log_apart = {edge: float(value) for edge, value in zip(edges, log_apart[len(pairs) :], strict=True)}
+    return run_log_join, edge_log_apart
+
+
+def _pair(left, right):
+    """pair_features of two parts, each (box, stroke indices)."""
+    return join_prior.pair_features(left[0], right[0], left[1], right[1])
 
 
 def of_a_size(first, second, part_size: float) -> bool:
@@ -88,22 +126,34 @@ def choose_runs(plan: JoinPlan, pieces, single_scores, joined_scores, taught_sha
                   and of_a_size(pieces[index], pieces[index + 1], settings.part_size) for index in range(count - 1)]
     weight = settings.join_prior_weight
     scores = {(index, index + 1): float(score) for index, score in enumerate(single_scores)}
-    for (first, end), score, share in zip(plan.runs, joined_scores, taught_shares, strict=True):
+    for number, ((first, end), score, share) in enumerate(zip(plan.runs, joined_scores, taught_shares, strict=True)):
         learned = share >= settings.learned_join_share and score >= np.log(settings.confident)
         if any(kept_apart[first : end - 1]) and not learned:
             continue
-        scores[first, end] = float(score) + weight * float(plan.log_join[first : end - 1].sum()) \
-            + (LEARNED_JOIN_BONUS if learned else 0.0)
-    best = [(0.0, 0)] + [(-np.inf, 0)] * count  # best[end]: (score, first of the last run) of pieces[:end]
+        inside = plan.run_log_join[number] if plan.run_log_join else float(plan.log_join[first : end - 1].sum())
+        scores[first, end] = float(score) + weight * inside + (LEARNED_JOIN_BONUS if learned else 0.0)
+
+    def apart(first, middle, end):
+        """log prior(apart) of run first..middle-1 and run middle..end-1."""
+        return plan.edge_log_apart.get((first, middle, end), float(plan.log_apart[middle - 1]))
+
+    # best[run]: (score of the best cut of pieces[:run's end] that ends with that run, the run before it)
+    best = {}
     for end in range(1, count + 1):
         for first in range(max(0, end - settings.max_join_run), end):
             if (first, end) not in scores:
                 continue
-            score = best[first][0] + scores[first, end] + (weight * float(plan.log_apart[first - 1]) if first else 0.0)
-            if score > best[end][0]:
-                best[end] = (score, first)
-    chosen, end = [], count
-    while end:
-        chosen.append((best[end][1], end))
-        end = best[end][1]
+            if not first:
+                best[first, end] = (scores[first, end], None)
+                continue
+            options = [(best[previous][0] + weight * apart(previous[0], first, end), previous)
+                       for previous in best if previous[1] == first]
+            if options:
+                score, previous = max(options)
+                best[first, end] = (score + scores[first, end], previous)
+    run = max((run for run in best if run[1] == count), key=lambda run: best[run][0])
+    chosen = []
+    while run is not None:
+        chosen.append(run)
+        run = best[run][1]
     return chosen[::-1]

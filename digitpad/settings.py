@@ -42,14 +42,19 @@ class RecognitionSettings:
     join_prior: tuple[float, ...] = ()  # weights of the geometric prior (digitpad.join_prior,
     # bias last); (): the shipped model/grouping-prior.json (train_model.py --grouping-prior-only)
     join_prior_weight: float = 1.0  # say of the prior against the readers' log probabilities
+    join_prior_odds: float = -1.0  # log odds added to the prior's: it is fitted with pairs of one
+    # digit and of two weighed alike (the odds the geometry gives), and pairs of one digit are rarer.
+    # Chosen on folds 0 and 1 with the prior's L2 (0 to -1.5, bench/README "Tight numbers"): the
+    # fewest wrong readings there; their tight numbers 98.75 / 98.75 % (at 0: 98.0 / 98.75 %)
     min_join_prior: float = 0.01  # neighbours whose prior of being one digit is below this are not
     # read joined: it keeps the extra model inputs to a few (the folds read the same at 0.001)
     max_join_gap: float = 0.25  # ... nor neighbours further apart than this x their height (people
     # leave 0.15-0.45 between digits; the prior, fitted on few far pairs of one digit, is not asked)
-    sure_apart_overlap: float = 0.1  # ... nor two pieces of a size (see part_size) both read
+    sure_apart_overlap: float = 0.0  # ... nor two pieces of a size (see part_size) both read
     # confidently, unless their columns overlap by more than this x their height: the readers
-    # are overconfident on odd joined ink (two upright 1s side by side read as one 1), and a
-    # 4 whose stem crosses its "L" is two sure pieces too ("21")
+    # are overconfident on odd joined ink (two upright 1s side by side read as one 1). 0: only
+    # pieces with a gap between them (at 0.1, a 4 whose stem overlaps its "L" a little, both
+    # read as sure "11", stayed two; folds 0 and 1 read the same at 0 and with no such rule)
     max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
     doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
     # reads at this x its probability when the grouping is chosen: a 5's floating flag joins

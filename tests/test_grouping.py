@@ -115,3 +115,13 @@ def test_a_digit_written_touching_the_one_before_starts_a_new_piece(split_touchi
 ])
 def test_the_pieces_joining_by_reading_starts_from_are_finer(strokes, groups):
     assert group_strokes(strokes, PROPOSAL) == groups
+
+
+@pytest.mark.parametrize("name, stroke", [
+    ("the first stroke of a 4, under half as tall, touching the 0 before it", ink((235, 200), (225, 300), (300, 300))),
+    ("a 1 over a third of whose columns the 0 before it reaches", ink((240, 150), (234, 420))),
+])
+def test_a_stroke_standing_beside_the_digit_it_touches_starts_a_piece(name, stroke):
+    strokes = [ellipse(160, 285, 60, 130), stroke]
+    assert group_strokes(strokes, PROPOSAL) == [[0], [1]]
+    assert group_strokes(strokes) == [[0, 1]]  # the hand-set rules keep touching ink together

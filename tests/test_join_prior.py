@@ -14,6 +14,23 @@ def test_the_gap_is_measured_in_the_taller_piece_heights(second, gap):
     assert join_prior.pair_features(LEFT, second)[join_prior.FEATURE_NAMES.index("gap")] == pytest.approx(gap)
 
 
+@pytest.mark.parametrize("second, overlap, top_step, bottom_step", [
+    ((220, 100, 320, 300), 0.0, 0.0, 0.0),  # beside it, on one line
+    ((180, 100, 280, 300), 0.1, 0.0, 0.0),  # overlapping by a tenth of the height
+    ((170, 70, 210, 370), 0.1, 0.1, 70 / 300),  # a taller stem crossing it (measured in its height, 300)
+])
+def test_overlap_and_the_steps_of_top_and_foot(second, overlap, top_step, bottom_step):
+    features = join_prior.pair_features(LEFT, second)
+    found = [features[join_prior.FEATURE_NAMES.index(name)] for name in ("overlap", "top_step", "bottom_step")]
+    assert found == pytest.approx([overlap, top_step, bottom_step])
+
+
+def test_the_odds_can_be_shifted():
+    features, weights = np.zeros(len(join_prior.FEATURE_NAMES)), np.zeros(len(join_prior.FEATURE_NAMES) + 1)
+    log_join, log_apart = join_prior.log_join_apart(features, weights, shift=np.log(3.0))
+    assert np.exp([log_join, log_apart]) == pytest.approx([0.75, 0.25])
+
+
 @pytest.mark.parametrize("first_members, second_members, in_sequence", [((0,), (1,), 1.0), ((1,), (0,), 1.0),
                                                                         ((0,), (2,), 0.0), ((), (), 0.0)])
 def test_pieces_drawn_one_after_the_other(first_members, second_members, in_sequence):

@@ -2,11 +2,12 @@ import numpy as np
 import pytest
 
 from digitpad import joining
+from digitpad.join_prior import FEATURE_NAMES
 from digitpad.preprocess import DigitInk
 from digitpad.settings import RecognitionSettings
 
 SETTINGS = RecognitionSettings()
-EVEN = np.zeros(11)  # a prior of even odds for every pair
+EVEN = np.zeros(len(FEATURE_NAMES) + 1)  # a prior of even odds for every pair
 
 
 def piece(left, width=40, top=0, height=100):
@@ -58,3 +59,17 @@ def test_only_close_neighbours_are_read_joined(second_left, runs):
     pieces = [piece(0, 80, 0, 60), piece(second_left, 20)]
     built = joining.plan_joins(pieces, [(0,), (1,)], SETTINGS, EVEN, learned_joins=False)
     assert (built.runs if built else None) == runs
+
+
+def test_the_prior_weighs_whole_parts_a_floating_flag_does_not_join_the_next_digit():
+    # a prior that joins a much shorter piece to its neighbour and keeps pieces of one height apart
+    prior = np.zeros(len(FEATURE_NAMES) + 1)
+    prior[FEATURE_NAMES.index("height_ratio")], prior[-1] = -10.0, -3.0
+    pieces = [piece(0, 60), piece(62, 30, 0, 30), piece(95, 60)]  # a 5's body, its flag, a 9
+    built = joining.plan_joins(pieces, [(0,), (1,), (2,)], SETTINGS, prior, learned_joins=False)
+    joined = {(0, 2): np.log(0.99), (1, 3): np.log(0.9), (0, 3): np.log(0.95)}  # readers overconfident
+    singles = [np.log(0.5), np.log(0.01), 0.0]  # the body unsure, the flag no digit alone, a sure 9
+    chosen = joining.choose_runs(built, pieces, singles, [joined[run] for run in built.runs],
+                                 np.zeros(len(built.runs)), SETTINGS)
+    assert sorted(built.runs) == [(0, 2), (0, 3), (1, 3)]
+    assert chosen == [(0, 2), (2, 3)]

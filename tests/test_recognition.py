@@ -322,6 +322,24 @@ def test_two_digits_that_touch_read_as_two():
     assert result.text == "00"
 
 
+def six(dx=0):
+    points = [(300, 150), (262, 230), (240, 320), (248, 395), (285, 425), (322, 400), (325, 350), (290, 325),
+              (250, 350)]
+    return Stroke(tuple((x + dx, y) for x, y in points), 24.0)
+
+
+@pytest.mark.parametrize("one_at", [205, 215, 222])  # from a hair's gap to overlapping the 6's columns
+def test_a_one_written_touching_the_digit_after_it_reads_as_two_digits(one_at):
+    strokes = [Stroke(((one_at + 4, 150), (one_at - 4, 425)), 24.0), six()]
+    assert real_recognizer().recognise_strokes(strokes, 560).text == "16"
+
+
+@pytest.mark.parametrize("one_at", [215, 222])  # the 1 overlaps the columns of the 6 before it
+def test_a_one_written_touching_the_digit_before_it_reads_as_two_digits(one_at):
+    strokes = [six(-150), Stroke(((one_at - 16, 150), (one_at - 24, 425)), 24.0)]
+    assert real_recognizer().recognise_strokes(strokes, 560).text == "61"
+
+
 def test_an_unreadable_prior_leaves_the_joins_to_the_hand_set_rules(monkeypatch, tmp_path):
     from digitpad import resources
 
