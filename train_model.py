@@ -26,8 +26,9 @@ pieces of a drawing are one digit, learned from the same pen digits laid out as 
 as grouping-prior.json; `--grouping-prior-only` trains it alone (with --hold-out-fold K: without
 fold K), `--no-grouping-prior` skips it.
 
-Last, the not-a-digit reader (training/nondigit_head.py, seconds): a small head on the exported
-image model's features and both models' readings, trained on generated non-digits
+Last, the not-a-digit reader (training/nondigit_head.py, about a minute): three small heads on
+the exported image model's features and pooled feature maps, both models' readings and how the
+pen path turns, trained on generated non-digits
 (training/nondigits.py) against MNIST and the same pen digits, written as
 digitpad-nondigit.npz; `--no-nondigit` skips it, `--nondigit-only` trains it alone for the
 models already in --output-dir (after the image model was re-exported, for instance).

@@ -167,7 +167,7 @@ def main():
                         help="which non-digit families to draw (the bars are on the held-out ones)")
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits of each fold")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--thresholds", default="0.95,0.98,0.99,0.995",
+    parser.add_argument("--thresholds", default="0.995,0.998,0.999,0.9995,0.9998",
                         help="not_digit_above values to print the figures for (read at the lowest)")
     parser.add_argument("--tag", default="nondigits")
     common.add_settings_flag(parser)
