@@ -263,15 +263,16 @@ class AdaptedModel:
         """The model's own ((N, 10) probabilities, (N, F) features or None), not adapted."""
         return self.model.predict_with_features(images)
 
-    def predict_with_evidence(self, images: np.ndarray):
+    def predict_with_evidence(self, images: np.ndarray, pooled: bool = False):
         """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities adapted, (N, 10) the model's
-        own, (N, F) features or None, (N,) bool: a taught digit had a say in the reading). Where
-        a taught digit has a say the ink is a digit: the user said so (digitpad/nondigit.py)."""
-        probabilities, features = self.model.predict_with_features(images)
+        own, (N, F) features or None, (N,) bool: a taught digit had a say in the reading, and with
+        `pooled` the model's pooled maps or None: DigitModel.predict_with_pooled). Where a taught
+        digit has a say the ink is a digit: the user said so (digitpad/nondigit.py)."""
+        probabilities, features, pools = self.model.predict_with_pooled(images, pooled)
         if self.adapter is None or features is None:
-            return probabilities, probabilities, features, np.zeros(len(probabilities), bool)
+            return probabilities, probabilities, features, np.zeros(len(probabilities), bool), pools
         adapted, share = self.adapter.adjust_with_share(probabilities, features)
-        return adapted, probabilities, features, share > 0
+        return adapted, probabilities, features, share > 0, pools
 
 
 def learn_taught_samples(model: AdaptedModel, samples) -> str:

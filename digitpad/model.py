@@ -94,6 +94,15 @@ class DigitModel:
 
     def predict_with_features(self, images: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
         """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities, (N, F) features or None)."""
+        return self.predict_with_pooled(images, pooled=False)[:2]
+
+    def predict_with_pooled(self, images: np.ndarray, pooled: bool = True):
+        """(N, 28, 28) float32 in [0, 1] -> ((N, 10) probabilities, (N, F) features or None,
+        (N, 2C) float32 or None): with `pooled`, the last convolutional stage's C feature maps,
+        each pooled to its largest and its mean value (max first), from the same run of the model;
+        None without `pooled` or when the model exports no maps. What the not-a-digit reader sees
+        of the ink besides the features: less shaped by the ten digits than the last hidden layer
+        (digitpad/nondigit.py)."""
         images = np.asarray(images, dtype=np.float32)
         if images.ndim == 2:
             images = images[None]
@@ -101,6 +110,8 @@ class DigitModel:
             raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}")
         probabilities = np.empty((len(images), 10), np.float32)
         features = None
+        maps_index = self.map_indices[-1] if pooled and self.map_indices else None
+        pools = None
         with self.lock:
             for row, image in enumerate(images):
                 self.interpreter.set_tensor(self.input_index, image[None, :, :, None])
@@ -111,28 +122,12 @@ class DigitModel:
                     if features is None:
                         features = np.empty((len(images), len(vector)), np.float32)
                     features[row] = vector
-        return probabilities, features
-
-    def pooled_maps(self, images: np.ndarray) -> np.ndarray | None:
-        """(N, 28, 28) float32 in [0, 1] -> (N, 2C) float32: the last convolutional stage's C
-        feature maps, each pooled to its largest and its mean value (max first), or None when
-        the model exports no maps. What the not-a-digit reader sees of the ink besides the
-        features: less shaped by the ten digits than the last hidden layer (digitpad/nondigit.py)."""
-        if not self.map_indices:
-            return None
-        images = np.asarray(images, dtype=np.float32)
-        if images.ndim != 3 or images.shape[1:] != (28, 28):
-            raise ValueError(f"expected images of shape (N, 28, 28), got {images.shape}")
-        pooled = None
-        with self.lock:
-            for row, image in enumerate(images):
-                self.interpreter.set_tensor(self.input_index, image[None, :, :, None])
-                self.interpreter.invoke()
-                maps = self.interpreter.get_tensor(self.map_indices[-1])[0]  # (H, W, C)
-                if pooled is None:
-                    pooled = np.empty((len(images), 2 * maps.shape[-1]), np.float32)
-                pooled[row] = np.concatenate([maps.max(axis=(0, 1)), maps.mean(axis=(0, 1))])
-        return pooled if pooled is not None else np.empty((0, 0), np.float32)
+                if maps_index is not None:
+                    maps = self.interpreter.get_tensor(maps_index)[0]  # (H, W, C)
+                    if pools is None:
+                        pools = np.empty((len(images), 2 * maps.shape[-1]), np.float32)
+                    pools[row] = np.concatenate([maps.max(axis=(0, 1)), maps.mean(axis=(0, 1))])
+        return probabilities, features, pools
 
     def predict_with_maps(self, image: np.ndarray) -> tuple[np.ndarray, np.ndarray | None, tuple[np.ndarray, ...]]:
         """One (28, 28) float32 image in [0, 1] -> ((10,) probabilities, (F,) features or None,

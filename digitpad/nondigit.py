@@ -34,7 +34,7 @@ from digitpad import path_shape
 from digitpad.model import ModelError
 
 FEATURES = 256  # length of the image model's feature vector the head reads
-POOLED = 384  # length of the image model's pooled maps the head reads (DigitModel.pooled_maps: 2 x 192)
+POOLED = 384  # length of the image model's pooled maps the head reads (DigitModel.predict_with_pooled: 2 x 192)
 PROBE_TOLERANCE = 1e-3  # largest difference allowed between stored and recomputed probe features
 # (LiteRT and Keras agree to about 1e-5; a retrained model differs by far more)
 PROBABILITY_FLOOR = 1e-7  # probabilities are floored here before their log
@@ -57,7 +57,7 @@ def head_inputs(features: np.ndarray, image: np.ndarray, strokes: np.ndarray | N
     no pen path; then the image's stand for them), (N,) bool, which rows have a pen path
     (default: all when `strokes` is given), (N, 18) how each pen path turns
     (path_shape.path_shapes; None: zeros) and (N, 384) the image model's pooled maps
-    (DigitModel.pooled_maps; None: zeros, for tests) -> (N, INPUTS) float32 head inputs."""
+    (DigitModel.predict_with_pooled; None: zeros, for tests) -> (N, INPUTS) float32 head inputs."""
     features = np.asarray(features, np.float32)
     image = np.asarray(image, np.float32)
     if features.ndim != 2 or image.shape != (len(features), 10):
@@ -128,7 +128,7 @@ class NonDigitReader:
         features = model.predict_with_features(probe_images)[1]
         if features is None:
             raise NonDigitError(f"model {model.path.name} has no features output for the not-a-digit reader")
-        pooled = model.pooled_maps(probe_images)
+        pooled = model.predict_with_pooled(probe_images)[2]
         if pooled is None or pooled.shape != (len(probe_images), POOLED):
             raise NonDigitError(f"model {model.path.name} exports no feature maps of the kind the not-a-digit "
                                 f"reader reads (re-export it: python -m training.export MODEL.tflite --keras "

@@ -246,31 +246,36 @@ class Recognizer:
                     for picture, group in zip(pictures, members, strict=True)]
         doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members],
                                                  [group if group in stroke_readings else None for group in members],
-                                                 strokes, images)
+                                                 strokes)
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):
         """(N, 28, 28) -> ((N, 10) probabilities, N pieces of evidence for the not-a-digit reader
-        (features (F,), the model's own probabilities (10,), whether a taught digit had a say),
-        or None each without a reader or without features; (N,) how far a digit the user joined
-        by a correction decides each reading, 0 each unless `learned_joins`)."""
+        (features (F,), the model's own probabilities (10,), whether a taught digit had a say,
+        the pooled maps (2C,) or None), or None each without a reader or without features; (N,)
+        how far a digit the user joined by a correction decides each reading, 0 each unless
+        `learned_joins`)."""
         count = len(images)
         wants_evidence = self.nondigit is not None and hasattr(self.model, "predict_with_features")
         if not wants_evidence and not learned_joins:
             return np.asarray(self.model.predict(images)), [None] * count, np.zeros(count)
         if hasattr(self.model, "predict_with_evidence"):  # adaptation.AdaptedModel
-            probabilities, own, features, taught = self.model.predict_with_evidence(images)
+            probabilities, own, features, taught, pools = self.model.predict_with_evidence(images, wants_evidence)
+        elif wants_evidence and hasattr(self.model, "predict_with_pooled"):  # digitpad.model.DigitModel
+            probabilities, features, pools = self.model.predict_with_pooled(images)
+            own, taught = probabilities, np.zeros(count, bool)
         else:
-            probabilities, features = self.model.predict_with_features(images)
+            (probabilities, features), pools = self.model.predict_with_features(images), None
             own, taught = probabilities, np.zeros(count, bool)
         shares = np.zeros(count)
         if learned_joins and features is not None:
             shares = np.asarray(self.model.join_shares(features), np.float64)
         if not wants_evidence or features is None:
             return np.asarray(probabilities), [None] * count, shares
-        return np.asarray(probabilities), list(zip(features, own, taught, strict=True)), shares
+        pools = [None] * count if pools is None else list(pools)
+        return np.asarray(probabilities), list(zip(features, own, taught, pools, strict=True)), shares
 
-    def _not_digit_doubts(self, doubts, evidence, stroke_readings, read_groups=(), strokes=None, images=None) \
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings, read_groups=(), strokes=None) \
             -> tuple[list[str], list[float]]:
         """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
         reader calls no digit, above settings.not_digit_above; the reader's probability for each
@@ -278,8 +283,8 @@ class Recognizer:
         user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
         path read); evidence[i]: from _predict, or None; read_groups[i]: the indices into
         `strokes` of the pen path the stroke model read for piece i (None: none), whose turns
-        the reader also weighs (digitpad.path_shape); images[i]: piece i's (28, 28) input, whose
-        pooled feature maps the reader weighs too (None: zeros, as a test may pass)."""
+        the reader also weighs (digitpad.path_shape), with the pooled maps in evidence[i] (None:
+        zeros, for a test's model without them)."""
         asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
                  if not doubt and found is not None and not found[2]]
         if not asked:
@@ -296,8 +301,8 @@ class Recognizer:
                 ink = [strokes[member] for member in group if not strokes[member].erase]
                 shapes[row] = path_shape.path_shapes(strokes_to_sequence(ink)[None])[0]
         pooled = None
-        if images is not None:
-            pooled = getattr(self.model, "model", self.model).pooled_maps(np.stack([images[index] for index in asked]))
+        if all(evidence[index][3] is not None for index in asked):
+            pooled = np.stack([evidence[index][3] for index in asked])
         doubts, chances = list(doubts), [0.0] * len(doubts)
         chances_asked = self.nondigit.probability(features, own, strokes_read, known, shapes, pooled)
         for index, chance in zip(asked, chances_asked, strict=True):

@@ -60,18 +60,20 @@ def test_feature_maps_come_from_the_convolutional_stages(model):
     assert np.array_equal(features, model.predict_with_features(image)[1][0])
 
 
-def test_pooled_maps_are_the_last_stage_at_its_max_and_mean(model):
+def test_pooled_maps_are_the_last_stage_at_its_max_and_mean_from_the_same_run(model):
     images = np.zeros((2, 28, 28), np.float32)
     images[0, 6:22, 12:16] = 1.0  # a thick 1
     images[1, 8:20, 8:20] = 1.0  # a block
-    pooled = model.pooled_maps(images)
+    probabilities, features, pooled = model.predict_with_pooled(images)
+    assert all(np.array_equal(one, other) for one, other in zip((probabilities, features),
+                                                                model.predict_with_features(images), strict=True))
     for row, image in enumerate(images):
         last = model.predict_with_maps(image)[2][-1]  # (7, 7, 192)
         np.testing.assert_allclose(pooled[row], np.concatenate([last.max(axis=(0, 1)), last.mean(axis=(0, 1))]),
                                    rtol=1e-6, atol=1e-6)
     assert not np.allclose(pooled[0], pooled[1])
     with pytest.raises(ValueError, match="28, 28"):
-        model.pooled_maps(np.zeros((2, 14, 14), np.float32))
+        model.predict_with_pooled(np.zeros((2, 14, 14), np.float32))
 
 
 def test_extra_outputs_change_no_probability_or_feature(model, mnist_test, tmp_path):

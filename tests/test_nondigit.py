@@ -144,8 +144,8 @@ def test_a_model_without_maps_gets_no_reader(tmp_path, model):
     from digitpad.model import DigitModel
 
     class WithoutMaps(DigitModel):
-        def pooled_maps(self, images):
-            return None
+        def predict_with_pooled(self, images, pooled=True):
+            return (*super().predict_with_pooled(images, pooled=False)[:2], None)
 
     with pytest.raises(NonDigitError, match="no feature maps"):
         NonDigitReader(nondigit_path(), WithoutMaps(model_path()))

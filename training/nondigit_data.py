@@ -38,7 +38,7 @@ class Readings:
     image: np.ndarray  # (N, 10) float32, the image model's probabilities
     strokes: np.ndarray  # (N, 10) float32, the stroke model's; the image's where no strokes
     shapes: np.ndarray  # (N, 18) float32, how each pen path turns (digitpad.path_shape); zeros where none
-    pooled: np.ndarray  # (N, 384) float32, the image model's pooled maps (DigitModel.pooled_maps)
+    pooled: np.ndarray  # (N, 384) float32, the image model's pooled maps (DigitModel.predict_with_pooled)
 
 
 def draw_nondigits(names, count: int, seed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -116,7 +116,7 @@ def read(drawings: Drawings, image_model, stroke_reader=None) -> Readings:
     """The models' readings of the drawings: image_model a digitpad.model.DigitModel (with
     features), stroke_reader a digitpad.stroke_reader.StrokeReader or None (then the image's
     probabilities stand for the strokes', as in the app without a stroke model)."""
-    image, features = image_model.predict_with_features(drawings.images)
+    image, features, pooled = image_model.predict_with_pooled(drawings.images)
     if features is None:
         raise ValueError(f"{image_model.path} has no features output: the not-a-digit reader needs it")
     strokes = image.copy()
@@ -125,7 +125,6 @@ def read(drawings: Drawings, image_model, stroke_reader=None) -> Readings:
     shapes = np.zeros((len(image), len(path_shape.NAMES)), np.float32)
     if drawings.has_strokes.any():
         shapes[drawings.has_strokes] = path_shape.path_shapes(drawings.sequences[drawings.has_strokes])
-    pooled = image_model.pooled_maps(drawings.images)
     if pooled is None:
         raise ValueError(f"{image_model.path} exports no feature maps: the not-a-digit reader needs them")
     return Readings(features, image, strokes, shapes, pooled)
