@@ -147,16 +147,13 @@ class NonDigitReader:
 
 
 def probability(inputs, mean, scale, hidden_weights, hidden_bias, output_weights, output_bias) -> np.ndarray:
-    """The heads: (N, K) inputs -> (N,) float64 sigmoid(mean over heads s of
-    relu(((x - mean) / scale) W1[s] + b1[s]) w2[s] + b2[s]). One head: W1 (K, H), b1 (H,),
-    w2 (H,), b2 (1,); S heads: each with a leading axis of S."""
-    hidden_weights = np.asarray(hidden_weights, np.float32)
-    if hidden_weights.ndim == 2:  # one head
-        hidden_weights, hidden_bias, output_weights = hidden_weights[None], np.asarray(hidden_bias)[None], \
-            np.asarray(output_weights).reshape(1, -1)
+    """The S heads: (N, K) inputs -> (N,) float64 sigmoid(mean over heads s of
+    relu(((x - mean) / scale) W1[s] + b1[s]) w2[s] + b2[s]); W1 (S, K, H), b1 (S, H), w2 (S, H),
+    b2 (S,)."""
     standard = (np.asarray(inputs, np.float32) - mean) / scale
     hidden = np.maximum(np.einsum("nk,skh->snh", standard, hidden_weights) + np.asarray(hidden_bias)[:, None, :], 0.0)
-    logits = (np.einsum("snh,sh->sn", hidden, output_weights) + np.asarray(output_bias).reshape(-1, 1)).astype(np.float64)
+    logits = np.einsum("snh,sh->sn", hidden, output_weights) + np.asarray(output_bias).reshape(-1, 1)
+    logits = logits.astype(np.float64)
     return 1.0 / (1.0 + np.exp(-np.clip(logits.mean(axis=0), -50.0, 50.0)))
 
 
