@@ -245,8 +245,7 @@ class Recognizer:
         readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
                     for picture, group in zip(pictures, members, strict=True)]
         doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members],
-                                                 [group if group in stroke_readings else None for group in members],
-                                                 strokes)
+                                                 members, strokes)
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):
@@ -275,16 +274,15 @@ class Recognizer:
         pools = [None] * count if pools is None else list(pools)
         return np.asarray(probabilities), list(zip(features, own, taught, pools, strict=True)), shares
 
-    def _not_digit_doubts(self, doubts, evidence, stroke_readings, read_groups=(), strokes=None) \
-            -> tuple[list[str], list[float]]:
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings, members, strokes) -> tuple[list[str], list[float]]:
         """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
         reader calls no digit, above settings.not_digit_above; the reader's probability for each
         piece, 0 where it was not asked). A piece a taught digit had a say in is a digit (the
         user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
-        path read); evidence[i]: from _predict, or None; read_groups[i]: the indices into
-        `strokes` of the pen path the stroke model read for piece i (None: none), whose turns
-        the reader also weighs (digitpad.path_shape), with the pooled maps in evidence[i] (None:
-        zeros, for a test's model without them)."""
+        path read); evidence[i]: from _predict, or None; members[i]: piece i's indices into
+        `strokes`, whose pen path's turns the reader also weighs where the stroke model read it
+        (digitpad.path_shape), with the pooled maps in evidence[i] (None: zeros, for a test's
+        model without them)."""
         asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
                  if not doubt and found is not None and not found[2]]
         if not asked:
@@ -296,9 +294,8 @@ class Recognizer:
                                  for index in asked])
         shapes = np.zeros((len(asked), len(path_shape.NAMES)), np.float32)
         for row, index in enumerate(asked):
-            group = read_groups[index] if index < len(read_groups) else None
-            if known[row] and group is not None and strokes is not None:
-                ink = [strokes[member] for member in group if not strokes[member].erase]
+            if known[row]:  # the stroke model read members[index]'s ink strokes
+                ink = [strokes[member] for member in members[index] if not strokes[member].erase]
                 shapes[row] = path_shape.path_shapes(strokes_to_sequence(ink)[None])[0]
         pooled = None
         if all(evidence[index][3] is not None for index in asked):
