@@ -5,7 +5,9 @@ as a sure number; real digits on the folds: accuracy as before, the share of rig
 Everything is drawn through the App as mouse drags, with each fold's models: the image and
 stroke models and the not-a-digit reader of `train_model.py --base-model BASE --hold-out-fold K
 --output-dir bench/out/folds/fold-K` (its reader trained without fold K's pen digits), or with
---model-dir the models of one folder (e.g. model/, the shipped ones) for every fold.
+--model-dir the models of one folder (e.g. model/, the shipped ones) for every fold. The grouping
+prior is the fold's own, learned without it (bench/folds.py's fold_prior; with --model-dir the
+shipped one).
 
 For each fold it prints
   - per held-out non-digit family (training/nondigits.py HELD_OUT: fonts, shape kinds and
@@ -29,6 +31,7 @@ import time
 
 import common
 import numpy as np
+from folds import fold_prior
 
 
 def record(result, confident):
@@ -184,7 +187,8 @@ def main():
     summary = {}
     for fold in arguments.fold or range(len(FOLDS)):
         folder = arguments.model_dir or arguments.folds_dir / f"fold-{fold}"
-        app, readers = common.fold_app(arguments.set + [f"not_digit_above={thresholds[0]}"], folder)
+        changes = {} if arguments.model_dir else {"join_prior": fold_prior(fold)}  # the grouping learned without fold K
+        app, readers = common.fold_app(arguments.set + [f"not_digit_above={thresholds[0]}"], folder, changes)
         if app.nondigit_notice:
             print(f"  note: {app.nondigit_notice}")
         digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)][: arguments.limit]

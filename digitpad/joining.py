@@ -6,6 +6,8 @@ digit per run. First, from geometry alone, plan_joins lists the runs worth readi
 joins their ink; the recogniser reads them together with the single pieces, in one model call.
 Then choose_runs keeps the best cut, by dynamic programming over the sum, per digit, of
     log p(its best digit | its ink, both readers)
+    [+ log(1 - q) for a digit of one piece: q the not-a-digit reader's probability that the
+       piece is no digit, its odds shifted (log_a_digit; the "L" of an open 4 is no digit alone)]
     + prior weight x (log prior(join) of each cut inside it, between the ink on either side
                       + log prior(apart) of it and the digit to its right)
 with the prior digitpad.join_prior's logistic regression on the pairs' geometry. The prior
@@ -20,6 +22,8 @@ import numpy as np
 from digitpad import join_prior, preprocess
 
 LEARNED_JOIN_BONUS = 1e3  # added to a run's score when a join the user taught decides it: always kept
+NOT_DIGIT_FLOOR = 1e-4  # 1 - the not-a-digit reader's probability is floored here before its log
+# (the reader is sure of odd ink far beyond what it has seen)
 
 
 @dataclasses.dataclass
@@ -110,6 +114,23 @@ def of_a_size(first, second, part_size: float) -> bool:
     width or height)."""
     return min(first.width, second.width) >= part_size * max(first.width, second.width) \
         and min(first.height, second.height) >= part_size * max(first.height, second.height)
+
+
+def log_a_digit(chances, weight: float, odds: float = 0.0) -> list[float]:
+    """weight x log(1 - q) for each piece's or run's probability p of being no digit (the
+    not-a-digit reader's), q that probability with `odds` added to its log odds (1 - p floored
+    at NOT_DIGIT_FLOOR first): added to its score for choose_runs, so that ink which is no
+    digit alone (the "L" of an open 4 beside its stem) joins its neighbour, and ink which is no
+    digit joined stays apart."""
+    scores = []
+    for chance in chances:
+        chance = min(max(float(chance), 0.0), 1.0 - NOT_DIGIT_FLOOR)
+        if chance <= 0.0:
+            scores.append(0.0)
+            continue
+        log_odds = np.log(chance) - np.log1p(-chance) + odds
+        scores.append(-weight * float(np.logaddexp(0.0, log_odds)))  # log(1 - q) = -softplus(log odds)
+    return scores
 
 
 def choose_runs(plan: JoinPlan, pieces, single_scores, joined_scores, taught_shares, settings) -> list:

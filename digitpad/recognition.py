@@ -227,10 +227,12 @@ class Recognizer:
                                              [verdicts[id(piece)] for piece in pieces] + [""] * len(joined_members), {})
         read, found, taught_shares = predicted.result()
         probabilities, evidence = list(read[: len(pieces)]), list(found[: len(pieces)])
+        chances_known = {}  # stroke indices of a piece -> the not-a-digit reader's probability, when asked
         if plan is not None:
-            self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
-                                  joined_images, read[len(pieces) :], taught_shares[len(pieces) :], evidence,
-                                  found[len(pieces) :])
+            chances_known = self._join_by_reading(plan, pieces, images, probabilities, shown, members, verdicts,
+                                                  stroke_readings, joined_images, read[len(pieces) :],
+                                                  taught_shares[len(pieces) :], evidence, found[len(pieces) :],
+                                                  strokes)
         elif join and not by_reading:  # pictures, or no prior: the hand-set joins
             self._join_close_pieces(pieces, images, probabilities, shown, members, evidence)
         doubts = [verdicts[id(piece)] if any(piece is original for original in originals)
@@ -245,7 +247,7 @@ class Recognizer:
         readings = [(tuple(map(float, picture)), tuple(map(float, stroke_readings.get(group, ()))))
                     for picture, group in zip(pictures, members, strict=True)]
         doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members],
-                                                 members, strokes)
+                                                 members, strokes, chances_known)
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):
@@ -274,19 +276,41 @@ class Recognizer:
         pools = [None] * count if pools is None else list(pools)
         return np.asarray(probabilities), list(zip(features, own, taught, pools, strict=True)), shares
 
-    def _not_digit_doubts(self, doubts, evidence, stroke_readings, members, strokes) -> tuple[list[str], list[float]]:
+    def _not_digit_doubts(self, doubts, evidence, stroke_readings, members, strokes,
+                          known: dict | None = None) -> tuple[list[str], list[float]]:
         """(doubts with NOT_A_DIGIT for each piece shaped like a digit that the not-a-digit
         reader calls no digit, above settings.not_digit_above; the reader's probability for each
-        piece, 0 where it was not asked). A piece a taught digit had a say in is a digit (the
-        user said so). stroke_readings[i]: the stroke model's (10,) of piece i, or None (no pen
-        path read); evidence[i]: from _predict, or None; members[i]: piece i's indices into
-        `strokes`, whose pen path's turns the reader also weighs where the stroke model read it
-        (digitpad.path_shape), with the pooled maps in evidence[i] (None: zeros, for a test's
-        model without them)."""
-        asked = [index for index, (doubt, found) in enumerate(zip(doubts, evidence, strict=True))
-                 if not doubt and found is not None and not found[2]]
-        if not asked:
-            return list(doubts), [0.0] * len(doubts)
+        piece, 0 where it was not asked). `known`: {a piece's stroke indices: its probability},
+        already read when joining (_join_by_reading), not read again. The rest as for
+        _not_digit_chances."""
+        asked = [index for index, doubt in enumerate(doubts) if not doubt]
+        known = known or {}
+        unread = [index for index in asked if not members[index] or members[index] not in known]
+        chances = [0.0] * len(doubts)
+        read = self._not_digit_chances([evidence[index] for index in unread],
+                                       [stroke_readings[index] for index in unread],
+                                       [members[index] for index in unread], strokes)
+        for index, chance in zip(unread, read, strict=True):
+            chances[index] = chance
+        doubts = list(doubts)
+        for index in asked:
+            if members[index] and members[index] in known:
+                chances[index] = known[members[index]]
+            if chances[index] > self.settings.not_digit_above:
+                doubts[index] = NOT_A_DIGIT
+        return doubts, chances
+
+    def _not_digit_chances(self, evidence, stroke_readings, members, strokes) -> list[float]:
+        """The not-a-digit reader's probability of each piece; 0 for a piece without evidence
+        and for one a taught digit had a say in (a digit: the user said so). evidence[i]: from
+        _predict, or None; stroke_readings[i]: the stroke model's (10,) of piece i, or None (no
+        pen path read); members[i]: piece i's indices into `strokes`, whose pen path's turns the
+        reader also weighs where the stroke model read it (digitpad.path_shape), with the pooled
+        maps in evidence[i] (None: zeros, for a test's model without them)."""
+        chances = [0.0] * len(evidence)
+        asked = [index for index, found in enumerate(evidence) if found is not None and not found[2]]
+        if not asked or self.nondigit is None:
+            return chances
         features = np.stack([evidence[index][0] for index in asked])
         own = np.stack([evidence[index][1] for index in asked])
         known = np.array([stroke_readings[index] is not None for index in asked])
@@ -300,13 +324,10 @@ class Recognizer:
         pooled = None
         if all(evidence[index][3] is not None for index in asked):
             pooled = np.stack([evidence[index][3] for index in asked])
-        doubts, chances = list(doubts), [0.0] * len(doubts)
-        chances_asked = self.nondigit.probability(features, own, strokes_read, known, shapes, pooled)
-        for index, chance in zip(asked, chances_asked, strict=True):
+        read = self.nondigit.probability(features, own, strokes_read, known, shapes, pooled)
+        for index, chance in zip(asked, read, strict=True):
             chances[index] = float(chance)
-            if chance > self.settings.not_digit_above:
-                doubts[index] = NOT_A_DIGIT
-        return doubts, chances
+        return chances
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit
@@ -368,13 +389,20 @@ class Recognizer:
         return self.settings.join_by_reading and self.join_prior is not None
 
     def _join_by_reading(self, plan, pieces, images, probabilities, shown, members, verdicts, stroke_readings,
-                         joined_images, joined_probabilities, taught_shares, evidence, joined_evidence) -> None:
+                         joined_images, joined_probabilities, taught_shares, evidence, joined_evidence,
+                         strokes) -> dict:
         """Segmentation by reading (digitpad.joining): of the runs `plan` lists, read joined
         (joined_images, and the image model's joined_probabilities and taught_shares), keep the best cut of the
         pieces into digits. Both readers count (stroke_readings, by stroke indices); a piece not
         shaped like a digit alone (verdicts, by id: too small, a dot, ...) reads at
-        settings.doubt_factor x its probability. Lists are changed in place, as by
-        _join_close_pieces."""
+        settings.doubt_factor x its probability, and each piece alone at (1 - q) ** w x its
+        probability, q the not-a-digit reader's probability with its log odds shifted by
+        settings.not_digit_join_odds, w settings.not_digit_join_weight: the "L" of an open 4 is
+        no digit alone. Runs read joined are judged by the readers and the prior alone (the
+        not-a-digit reader calls many a real 5 of a tight number 0.9 "not a digit" with its
+        flag, and the flag then joined the digit beside it). Lists are changed in place, as by
+        _join_close_pieces. Returns {stroke indices of each piece the not-a-digit reader read:
+        its probability}."""
         settings = self.settings
 
         def score(row, group):
@@ -386,6 +414,15 @@ class Recognizer:
         single = [score(row, group) + (np.log(settings.doubt_factor) if verdicts[id(piece)] else 0.0)
                   for row, group, piece in zip(probabilities, members, pieces, strict=True)]
         joined = [score(row, group) for row, group in zip(joined_probabilities, plan.members, strict=True)]
+        known = {}
+        if settings.not_digit_join_weight and self.nondigit is not None:  # each piece alone, not the runs
+            found = [None if verdicts[id(piece)] else found for piece, found in zip(pieces, evidence, strict=True)]
+            chances = self._not_digit_chances(found, [stroke_readings.get(group) for group in members], members,
+                                              strokes)
+            single = [score + penalty for score, penalty in zip(single, joining.log_a_digit(
+                chances, settings.not_digit_join_weight, settings.not_digit_join_odds), strict=True)]
+            known = {group: chance for group, chance, evidence_of in zip(members, chances, found, strict=True)
+                     if group and evidence_of is not None and not evidence_of[2]}
         chosen = joining.choose_runs(plan, pieces, single, joined, taught_shares, settings)
         number_of = {run: number for number, run in enumerate(plan.runs)}
         for first, end in reversed(chosen):  # right to left, so earlier indices stay put
@@ -402,6 +439,7 @@ class Recognizer:
             shown[first:end] = [joined_shown]
             members[first:end] = [plan.members[number]]
             evidence[first:end] = [joined_evidence[number]]
+        return known
 
     def _join_close_pieces(self, pieces, images, probabilities, shown, members, evidence) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of

@@ -55,6 +55,15 @@ class RecognitionSettings:
     # are overconfident on odd joined ink (two upright 1s side by side read as one 1). 0: only
     # pieces with a gap between them (at 0.1, a 4 whose stem overlaps its "L" a little, both
     # read as sure "11", stayed two; folds 0 and 1 read the same at 0 and with no such rule)
+    not_digit_join_weight: float = 1.0  # when joining by reading, each piece alone counts at (1 - q)
+    # ** this x its probability, q the not-a-digit reader's probability that it is no digit: the
+    # "L" of an open 4 written apart from its stem is no digit alone, so it joins the stem. 0: the
+    # reader has no say in the grouping; 1: q as a probability (p(digit d) = p(a digit) p(d | a digit))
+    not_digit_join_odds: float = -4.6  # ... with q's log odds shifted by this first: the reader was
+    # trained on about as much ink that is no digit as digits, and a drawing's pieces are mostly
+    # digits (-4.6: 1 in 100, set before measuring; at 0 the folds' tight numbers lost 1 of 400 on
+    # folds 0 and 1 each, bench/README). Runs read joined get no such term: the reader calls many a
+    # real 5 of a tight number 0.9 "no digit", and its flag then joined the digit beside it
     max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
     doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
     # reads at this x its probability when the grouping is chosen: a 5's floating flag joins

@@ -73,3 +73,26 @@ def test_the_prior_weighs_whole_parts_a_floating_flag_does_not_join_the_next_dig
                                  np.zeros(len(built.runs)), SETTINGS)
     assert sorted(built.runs) == [(0, 2), (0, 3), (1, 3)]
     assert chosen == [(0, 2), (2, 3)]
+
+
+@pytest.mark.parametrize("chance, odds, expected", [(0.0, 0.0, [(0, 1), (1, 2)]),  # the reader has no say
+                                                    (0.9999, 0.0, [(0, 2)]),  # the "L" is no digit alone
+                                                    (0.9999, -4.6, [(0, 2)]),
+                                                    (0.9, -4.6, [(0, 1), (1, 2)])])  # the reader unsure
+def test_ink_that_is_no_digit_alone_joins_its_neighbour(chance, odds, expected):
+    pieces = [piece(0, 80, 0, 60), piece(95, 20)]  # an open 4's "L" read unsurely, its stem apart from it
+    built = plan(pieces, [0.15], [np.log(0.03)])  # the geometry says two digits
+    single = np.add([np.log(0.6), 0.0], joining.log_a_digit([chance, 0.0], 1.0, odds))
+    assert joining.choose_runs(built, pieces, single, [0.0], [0.0], SETTINGS) == expected
+
+
+@pytest.mark.parametrize("chance, weight, expected", [(0.0, 1.0, 0.0), (0.5, 1.0, np.log(0.5)),
+                                                      (0.5, 2.0, 2 * np.log(0.5)), (0.9, 0.0, 0.0),
+                                                      (1.0, 1.0, np.log(joining.NOT_DIGIT_FLOOR))])
+def test_log_a_digit_is_the_weighted_log_of_being_a_digit(chance, weight, expected):
+    assert joining.log_a_digit([chance], weight) == pytest.approx([expected])
+
+
+def test_shifted_odds_make_the_reader_less_sure():
+    # log odds 0 shifted by log 1/4: q = 0.2
+    assert joining.log_a_digit([0.5], 1.0, np.log(0.25)) == pytest.approx([np.log(0.8)])

@@ -242,3 +242,22 @@ def test_predict_json_says_which_piece_is_not_a_digit(tmp_path, capsys, pen_by_l
     answer = json.loads(capsys.readouterr().out.strip().splitlines()[-1])
     assert not answer["sure"] and answer["doubt"]  # the first doubtful piece's reason
     assert [digit["doubt"] == NOT_A_DIGIT for digit in answer["digits"]] == [False, False, True, False]
+
+
+@pytest.mark.parametrize("weight, text", [(0.0, "61"), (1.0, "4")])
+def test_an_open_four_whose_l_is_no_digit_alone_reads_as_one_four(model, weight, text):
+    from digitpad.recognition import Recognizer
+    from digitpad.resources import stroke_model_path
+    from digitpad.settings import RecognitionSettings
+    from digitpad.stroke_reader import StrokeReader
+
+    four = pen_digits.load(PEN_DIGITS)[1089]  # a writer's 4: an "L", then its stem apart from the bar
+    strokes = pen_digits.to_strokes(four, pen_digits.CONDITION_BY_NAME["large"], 560)
+    reader, _ = load_reader(model)
+    recognizer = Recognizer(model, RecognitionSettings(not_digit_join_weight=weight), StrokeReader(stroke_model_path()),
+                            nondigit=reader)
+    try:
+        result = recognizer.recognise_strokes(strokes, 560)
+    finally:
+        recognizer.close()
+    assert four.label == 4 and result.text == text  # without the reader's say the geometry splits it
