@@ -59,11 +59,12 @@ class RecognitionSettings:
     # ** this x its probability, q the not-a-digit reader's probability that it is no digit: the
     # "L" of an open 4 written apart from its stem is no digit alone, so it joins the stem. 0: the
     # reader has no say in the grouping; 1: q as a probability (p(digit d) = p(a digit) p(d | a digit))
-    not_digit_join_odds: float = -4.6  # ... with q's log odds shifted by this first: the reader was
-    # trained on about as much ink that is no digit as digits, and a drawing's pieces are mostly
-    # digits (-4.6: 1 in 100, set before measuring; at 0 the folds' tight numbers lost 1 of 400 on
-    # folds 0 and 1 each, bench/README). Runs read joined get no such term: the reader calls many a
-    # real 5 of a tight number 0.9 "no digit", and its flag then joined the digit beside it
+    not_digit_join_odds: float = 0.0  # ... with q's log odds shifted by this first (< 0: the reader
+    # trusted less). 0: the reader trained on three times as many digits is less sure that an
+    # open 4's "L" is no digit (0.88-0.99), and at -4.6 (1 in 100, the choice for the reader
+    # before it) fold 2's 4s split again; at 0 fold 0 lost 1 tight number of 400 (bench/README).
+    # Runs read joined get no such term: the reader calls many a real 5 of a tight number 0.9 "no
+    # digit", and its flag then joined the digit beside it
     max_join_run: int = 3  # at most this many neighbouring pieces are read as one digit
     doubt_factor: float = 0.01  # a piece not shaped like a digit alone (too small, a dot, ...)
     # reads at this x its probability when the grouping is chosen: a 5's floating flag joins
@@ -76,7 +77,7 @@ class RecognitionSettings:
     stroke_weight: float = 0.40  # say of the stroke model in a drawn digit's reading: log p =
     # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
     # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
-    not_digit_above: float = 0.9995  # a piece shaped like a digit is "not a digit" when the
+    not_digit_above: float = 0.995  # a piece shaped like a digit is "not a digit" when the
     # not-a-digit reader (digitpad/nondigit.py) gives it a higher probability than this; 1.0 never.
     # Chosen on the cross-writer folds (bench/nondigits.py): the lowest of 0.995-0.9998 that shows
     # at most 0.3 points more right single digits "not sure"
