@@ -75,6 +75,9 @@ def main():
         for row in rows:
             by_writer[digits[row].writer].append(digits[row])
         reader, _ = common.fold_app((), fold_dir)  # reads every digit once, teaching nothing
+        why = getattr(reader.recognizer.model, "cannot_adapt", "")
+        if why:  # else every correction would teach nothing, and the figures say nothing
+            raise SystemExit(f"{fold_dir}: corrections cannot teach these models ({why})")
         canvas = reader.settings.canvas.canvas_size
         counts = collections.Counter()
         for writer, own in sorted(by_writer.items()):
