@@ -117,11 +117,11 @@ def of_a_size(first, second, part_size: float) -> bool:
 
 
 def log_a_digit(chances, weight: float, odds: float = 0.0) -> list[float]:
-    """weight x log(1 - q) for each piece's or run's probability p of being no digit (the
-    not-a-digit reader's), q that probability with `odds` added to its log odds (1 - p floored
-    at NOT_DIGIT_FLOOR first): added to its score for choose_runs, so that ink which is no
-    digit alone (the "L" of an open 4 beside its stem) joins its neighbour, and ink which is no
-    digit joined stays apart."""
+    """weight x log(1 - q) for each piece's probability p of being no digit (the not-a-digit
+    reader's), q that probability with `odds` added to its log odds (1 - p floored at
+    NOT_DIGIT_FLOOR first): added to a single piece's score for choose_runs, so that ink which
+    is no digit alone (the "L" of an open 4 beside its stem) joins its neighbour. The recogniser
+    adds it to pieces alone only, not to runs read joined (Recognizer._join_by_reading)."""
     scores = []
     for chance in chances:
         chance = min(max(float(chance), 0.0), 1.0 - NOT_DIGIT_FLOOR)
