@@ -421,8 +421,7 @@ class Recognizer:
                                               strokes)
             single = [score + penalty for score, penalty in zip(single, joining.log_a_digit(
                 chances, settings.not_digit_join_weight, settings.not_digit_join_odds), strict=True)]
-            known = {group: chance for group, chance, evidence_of in zip(members, chances, found, strict=True)
-                     if group and evidence_of is not None and not evidence_of[2]}
+            known = {group: chance for group, chance in zip(members, chances, strict=True) if group}
         chosen = joining.choose_runs(plan, pieces, single, joined, taught_shares, settings)
         number_of = {run: number for number, run in enumerate(plan.runs)}
         for first, end in reversed(chosen):  # right to left, so earlier indices stay put
