@@ -547,7 +547,8 @@ class App:
         pygame.draw.rect(screen, view.BAR, rect.inflate(4, 4), 2)
         self._draw_cursor()
         if self.show_inside:
-            self.inside.draw(screen, self.layout.panel, self)
+            if self.inside.draw(screen, self.layout.panel, self):
+                self.pacer.wake()  # the new reading is painted on the next frame
         else:
             self.panel.draw(screen, self.layout.panel, self)
         view.draw_control(screen, self.fonts, self.layout.control, self.show_inside)

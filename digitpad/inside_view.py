@@ -397,7 +397,8 @@ class InsideView:
     """Reads and paints the inside view once per new result (or picked digit, or size) and
     copies that picture to the screen on other frames. Nothing is read while it is not drawn.
     A new result is read on one frame and painted on the next (the last picture shows for
-    that frame), so that no frame carries both."""
+    that frame), so that no frame carries both: draw then says it owes that next frame, and the
+    App wakes its loop for it (an idle window would otherwise sleep on the old picture)."""
 
     def __init__(self, fonts: view.Fonts):
         self.fonts = fonts
@@ -409,7 +410,9 @@ class InsideView:
         self.plan: InsidePlan | None = None
         self.reference = (None, None, "")  # (model path, ReferenceDigits or None, why none)
 
-    def draw(self, screen, rect: pygame.Rect, state) -> None:
+    def draw(self, screen, rect: pygame.Rect, state) -> bool:
+        """Show the view in `rect`; True when the picture shown is the last one and the new
+        reading is painted on the next frame (which the caller must draw)."""
         result = state.result if state.model_state == view.READY else None
         key = (state.model_state, id(result), state.selected, rect.size)
         if key != self.key:
@@ -418,13 +421,14 @@ class InsideView:
                 self.read_key, self.result = key, result
                 if self.surface is not None and self.surface.get_size() == rect.size:
                     screen.blit(self.surface, rect.topleft)  # painted on the next frame
-                    return
+                    return True
             surface = pygame.Surface(rect.size)
             surface.fill(view.BACKGROUND)
             hint = self.plan if self.surface is not None and self.surface.get_size() == rect.size else None
             self.plan = draw_inside(surface, self.fonts, pygame.Rect((0, 0), rect.size), self.inside, state, hint)
             self.key, self.surface = key, surface
         screen.blit(self.surface, rect.topleft)
+        return False
 
     def read(self, state) -> Inside | None:
         """What to show of the app's picked digit (None for an empty canvas)."""

@@ -165,3 +165,25 @@ def test_a_new_reading_keeps_the_last_scale_only_when_it_is_still_the_largest(ap
     too_small = dataclasses.replace(searched, scale=searched.scale / (HINT_STEP * 1.5))
     replanned = plan_inside(app.inside.read(app), app, app.inside.fonts, rect, hint=too_small)
     assert replanned.scale > too_small.scale * HINT_STEP and replanned.fits
+
+
+@pytest.mark.parametrize("change", ["undo", "tab"])
+def test_an_idle_window_paints_the_new_reading_without_another_event(app, change):
+    """The view paints a new reading one frame after it reads it; the loop must draw that frame
+    although no event comes (a user who pressed Ctrl+Z or Tab and waits)."""
+    app.model_loader.join(timeout=30)
+    app.handle_event(key_event(pygame.K_i))
+    draw_strokes(app, [Stroke(((150, 100), (150, 460)), 24.0), Stroke(((300, 130), (420, 130), (340, 460)), 24.0)])
+    app.flush()
+    for _ in range(100):  # settle: the loop stops drawing
+        if not app.step():
+            break
+    assert "digit 1 of 2" in app.inside.plan.text()
+    pygame.event.post(key_event(pygame.K_z, pygame.KMOD_CTRL) if change == "undo" else key_event(pygame.K_TAB))
+    app.step()  # the key, as the window gets it
+    app.flush()  # the new result, if any
+    for _ in range(5):
+        if not app.step():
+            break
+    header = app.inside.plan.text().splitlines()[0]
+    assert header == ("Inside" if change == "undo" else "Inside: digit 2 of 2 (Tab: next)")
