@@ -25,6 +25,8 @@ import threading
 import cv2
 import numpy as np
 
+from digitpad.status import counted
+
 
 @dataclasses.dataclass(frozen=True)
 class AdaptationSettings:
@@ -284,8 +286,8 @@ def learn_taught_samples(model: AdaptedModel, samples) -> str:
         shown = ", ".join(samples.skipped[:3])
         if len(samples.skipped) > 3:
             shown += f" and {len(samples.skipped) - 3} more"
-        notes.append(f"Skipped {len(samples.skipped)} file(s) in the samples folder that are not taught samples: "
-                     f"{shown}.")
+        notes.append(f"Skipped {counted(len(samples.skipped), 'file')} in the samples folder that are not taught "
+                     f"samples: {shown}.")
     if len(samples.labels) and model.adapter is None:
         notes.append(f"Your {len(samples.labels)} taught samples are kept, but this model cannot learn from them "
                      f"({model.cannot_adapt}).")

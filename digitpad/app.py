@@ -71,6 +71,7 @@ class App:
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
         self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
         self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
+        self.confirming_quit = False  # Esc on a drawing not saved: "quit without saving?"; the next key answers
         self.running = True
         self.last_submit = 0.0
         self.submitted_version = -1
@@ -205,6 +206,8 @@ class App:
         shift = bool(mods & pygame.KMOD_SHIFT)
         if self.confirming_forget:
             self._answer_forget(key == pygame.K_y and not command)
+        elif self.confirming_quit:
+            self._answer_quit(key == pygame.K_y and not command)
         elif self.corrections.is_open and not command and self._correction_key(key):
             return
         elif key == pygame.K_ESCAPE:
@@ -213,7 +216,7 @@ class App:
             elif self.show_inside:
                 self.toggle_inside()
             else:
-                self.running = False
+                self.ask_to_quit()
         elif command and key == pygame.K_z and not shift and self._teach_to_undo():
             self.untaught()
         elif command and key == pygame.K_z:
@@ -282,6 +285,8 @@ class App:
         if self.pointer is not None or self.show_help or not self.canvas_rect.collidepoint(position):
             return
         self.corrections.cancel()  # a new stroke cancels a correction being typed
+        if self.confirming_quit:  # ... and the question whether to quit: the user goes on drawing
+            self._answer_quit(False)
         self.pointer = pointer
         width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
         self.drawing.begin(self._to_canvas(position), width, erase)
@@ -488,15 +493,34 @@ class App:
         self._read_again()
         return not error
 
+    def ask_to_quit(self) -> None:
+        """Esc with nothing else to close: quit, but first ask when the drawing would be lost
+        (strokes on the canvas not saved as they are); the next key answers (Y quits). Esc is
+        also the key that closes things, and a second press should not throw a drawing away."""
+        saved = self.saved is not None and self.saved[0] == self.drawing.version
+        if not self.drawing.strokes or saved:
+            self.running = False
+            return
+        self.confirming_quit = True
+        self._say_about_drawing("Quit without saving this drawing? Press Y to quit, any other key to keep "
+                                "drawing (Ctrl+S saves).", error=True)
+
+    def _answer_quit(self, quit_now: bool) -> None:
+        self.confirming_quit = False
+        if quit_now:
+            self.running = False
+        else:
+            self._say_about_drawing("Kept the drawing.")
+
     def ask_to_forget(self) -> None:
         """F: ask before forgetting everything taught; the next key answers (Y forgets).
         Counted from what is known (TaughtFiles): the samples folder is not read here."""
         if not self.taught.known:
-            self._say("Still reading what you taught: press F again in a moment.")
+            self._say_about_drawing("Still reading what you taught: press F again in a moment.")
             return
         count = self.taught.count
         if not count and not self.adaptation_status:
-            self._say("Nothing taught to forget.")
+            self._say_about_drawing("Nothing taught to forget.")
             return
         self.confirming_forget = True
         what = "the 1 taught sample" if count == 1 else f"all {count} taught samples"
@@ -506,7 +530,7 @@ class App:
     def _answer_forget(self, forget: bool) -> None:
         self.confirming_forget = False
         if not forget:
-            self._say("Kept what you taught.")
+            self._say_about_drawing("Kept what you taught.")
             return
         try:
             removed = self.store.forget_samples(self.taught.paths)

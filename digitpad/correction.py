@@ -21,6 +21,7 @@ import pathlib
 import numpy as np
 
 from digitpad.adaptation import JOINED_PREFIX
+from digitpad.status import counted
 
 
 @dataclasses.dataclass(frozen=True)
@@ -164,8 +165,8 @@ class Corrections:
             return "Draw a number first, then press Return and type what it is.", False
         alignment = align(recognizer, strokes, canvas_size, result, typed, only)
         if alignment is None:
-            return (f"{typed} does not fit this drawing ({len(result.digits)} digit(s) read from "
-                    f"{sum(not stroke.erase for stroke in strokes)} stroke(s)): nothing taught."), True
+            return (f"{typed} does not fit this drawing ({counted(len(result.digits), 'digit')} read from "
+                    f"{counted(sum(not stroke.erase for stroke in strokes), 'stroke')}): nothing taught."), True
         model = recognizer.model
         regrouped = alignment.groups != tuple(tuple(digit.strokes) for digit in result.digits)
         if regrouped:

@@ -14,6 +14,11 @@ class Message:
 NOTHING = Message("")
 
 
+def counted(count: int, noun: str) -> str:
+    """"1 digit", "3 digits": a count with its noun, plural when it is not 1."""
+    return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
 class StatusLine:
     """The one message the panel shows; messages about the drawing go when the drawing changes."""
 

@@ -36,7 +36,7 @@ HELP_LINES = (
     ("Ctrl+S", "save drawing (PNG + JSON)"),
     ("I", "inside: what both models see (Esc closes)"),
     ("F1, H", "show / hide this help"),
-    ("Esc", "cancel a correction / close the view / quit"),
+    ("Esc", "cancel a correction / close the view / quit (asks first if unsaved)"),
 )
 
 

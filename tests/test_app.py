@@ -180,6 +180,27 @@ def test_escape_and_close_quit(app):
     assert not app.running
 
 
+@pytest.mark.parametrize("answer, quits", [(pygame.K_y, True), (pygame.K_n, False), (pygame.K_ESCAPE, False),
+                                           ("stroke", False)])
+def test_escape_asks_before_it_throws_a_drawing_away(app, answer, quits):
+    draw_strokes(app, SEVEN)
+    app.handle_event(key_event(pygame.K_ESCAPE))
+    assert app.running and app.message.startswith("Quit without saving this drawing?")
+    if answer == "stroke":
+        draw_strokes(app, ONE)
+        app.handle_event(key_event(pygame.K_y))  # the question was dropped: Y is just a key
+    else:
+        app.handle_event(key_event(answer))
+    assert app.running != quits and len(app.drawing.strokes) == (1 if answer != "stroke" else 2)
+
+
+def test_escape_quits_at_once_when_the_drawing_is_saved(app):
+    draw_strokes(app, SEVEN)
+    app.save()
+    app.handle_event(key_event(pygame.K_ESCAPE))
+    assert not app.running
+
+
 def test_help_overlay_toggles_and_blocks_drawing(app):
     app.handle_event(key_event(pygame.K_F1))
     assert app.show_help
@@ -530,6 +551,9 @@ STAYING_TRUE = {  # what was said -> (how, changes after which it must be gone)
     "already saved": (lambda app: (app.save(), app.save()), {"stroke": ONE, "erase": ERASER}),
     "correction taken back": (lambda app: (app.teach(7), app.untaught()), {"undo": "undo"}),
     "taught": (lambda app: app.teach(7), {"stroke": ONE}),
+    "nothing to forget": (lambda app: app.handle_event(key_event(pygame.K_f)), {"stroke": ONE}),
+    "kept the drawing": (lambda app: (app.handle_event(key_event(pygame.K_ESCAPE)),
+                                      app.handle_event(key_event(pygame.K_n))), {"stroke": ONE}),
 }
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from digitpad.status import StatusLine
+from digitpad.status import StatusLine, counted
 
 
 @pytest.mark.parametrize("about, shown_later", [(3, ""), (None, "hello")])
@@ -19,3 +19,8 @@ def test_clear_and_a_new_message():
     assert status.shown(1).text == "two"
     status.clear()
     assert status.shown(1).text == "" and not status.shown(1).error
+
+
+@pytest.mark.parametrize("count, text", [(0, "0 strokes"), (1, "1 stroke"), (2, "2 strokes")])
+def test_counted_says_the_plural_when_it_is_not_one(count, text):
+    assert counted(count, "stroke") == text

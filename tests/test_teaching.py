@@ -129,7 +129,7 @@ def test_damaged_and_foreign_files_in_the_samples_folder_are_skipped_with_a_mess
     app = App(user_dir=user_home)
     try:
         app.flush()
-        assert app.model_ready and "Skipped 4 file(s)" in app.message and "3/broken.png" in app.message
+        assert app.model_ready and "Skipped 4 files" in app.message and "3/broken.png" in app.message
         assert app.adaptation_status == ""
         assert read(app, [Stroke(((300, 100), (290, 460)), 24.0)]) == "1"
     finally:
