@@ -77,10 +77,11 @@ class RecognitionSettings:
     stroke_weight: float = 0.40  # say of the stroke model in a drawn digit's reading: log p =
     # (1 - w) log p_image + w log p_strokes; 0 reads the picture alone. Chosen on the cross-writer
     # folds (bench/stroke_folds.py: best mean over all three folds; 0.30-0.55 per pair of folds)
-    not_digit_above: float = 0.995  # a piece shaped like a digit is "not a digit" when the
+    not_digit_above: float = 0.998  # a piece shaped like a digit is "not a digit" when the
     # not-a-digit reader (digitpad/nondigit.py) gives it a higher probability than this; 1.0 never.
     # Chosen on the cross-writer folds (bench/nondigits.py): the lowest of 0.995-0.9998 that shows
-    # at most 0.3 points more right single digits "not sure"
+    # at most 0.3 points more right single digits "not sure" (with the two stroke models: +0.27 at
+    # 0.998, +0.41 at 0.995)
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
     grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
     # that joining by reading starts from (digitpad.grouping.PROPOSAL)

@@ -118,3 +118,25 @@ def test_a_closed_stroke_may_start_elsewhere_on_its_loop():
     assert np.allclose(moved[0], moved[-1])  # still closed
     line = np.column_stack([np.linspace(0, 1, 10), np.zeros(10)])
     assert _start_elsewhere(line, np.random.default_rng(0)) is line
+
+
+@pytest.mark.parametrize("members", [1, 2, 3])
+def test_an_ensemble_gives_the_normalised_geometric_mean_of_its_members(members):
+    from training.stroke_model import build_stroke_model, ensemble
+
+    keras = pytest.importorskip("keras")
+    keras.utils.set_random_seed(0)
+    models = [build_stroke_model(widths=(4, 4, 4), hidden=8) for _ in range(members)]
+    sequences = np.random.default_rng(0).normal(size=(5, 64, 5)).astype(np.float32)
+    each = np.stack([model.predict(sequences, verbose=0) for model in models])
+    mean = np.exp(np.log(each).mean(axis=0))
+    together = ensemble(models).predict(sequences, verbose=0)
+    assert np.allclose(together, mean / mean.sum(axis=1, keepdims=True), atol=1e-6)
+    assert np.allclose(together.sum(axis=1), 1.0, atol=1e-6)
+
+
+def test_an_ensemble_of_nothing_is_refused():
+    from training.stroke_model import ensemble
+
+    with pytest.raises(ValueError, match="at least one"):
+        ensemble([])

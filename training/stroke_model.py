@@ -11,8 +11,10 @@ its other end, a loop from another point, or the strokes in another order
 
 train_model.py runs it after the image model (`--hold-out-fold K` leaves fold K out of both;
 bench/stroke_folds.py trains fold models of this one alone). The LiteRT file takes (1, 64, 5)
-float32 sequences and gives (1, 10) float32 probabilities (digitpad/stroke_reader.py runs it).
-Training on all pen digits takes about a minute and a half on two cores.
+float32 sequences and gives (1, 10) float32 probabilities (digitpad/stroke_reader.py runs it):
+two models trained alike from different seeds, their logits averaged in the one file (ensemble;
+StrokeTrainingSettings.members). Training both on all pen digits takes about three minutes on
+two cores.
 """
 
 import dataclasses
@@ -48,8 +50,12 @@ class StrokeTrainingSettings:
     reversed_stroke_probability: float = 0.15  # each stroke drawn from its other end
     shuffled_order_probability: float = 0.1  # a digit of several strokes has them in another order
     loop_start_probability: float = 0.2  # a closed stroke (an 0, an 8) starts somewhere else on its loop
-    seed: int = 0  # seeds the augmentation, the shuffling and the weights
+    seed: int = 0  # seeds the augmentation, the shuffling and the weights (member k: seed + k)
     precision: str = "float32"  # or "mixed_bfloat16" (the exported model is float32 either way)
+    members: int = 2  # models trained alike from seeds seed, seed + 1, ..., each on its own pool;
+    # the file holds them all and gives the normalised geometric mean of their probabilities
+    # (ensemble). One model's errors on the folds moved by a factor of two from seed to seed
+    # (fold 0: 36-73 errors in 12,198 readings with the image model); two averaged: bench/README
 
 
 PEN_AUGMENT = pen_render.PenAugmentSettings()  # the mouse-like drawing of training/pen_render.py, as is
@@ -211,6 +217,27 @@ def fit(sequences: np.ndarray, labels: np.ndarray, settings: StrokeTrainingSetti
     return model
 
 
+def ensemble(models):
+    """Stroke models (build_stroke_model) -> one Keras model, (B, 64, 5) -> (B, 10): the softmax
+    of their logits averaged, which is the normalised geometric mean of their probabilities.
+    One model is returned as it is."""
+    import keras
+    from keras import layers
+
+    models = list(models)
+    if not models:
+        raise ValueError("an ensemble needs at least one stroke model")
+    if len(models) == 1:
+        return models[0]
+    inputs = keras.Input((SEQUENCE_LENGTH, len(CHANNELS)), name="sequence")
+    logits = []
+    for number, model in enumerate(models):
+        under_softmax = model.get_layer("probabilities").input  # the last Dense layer's output
+        logits.append(keras.Model(model.inputs, under_softmax, name=f"member_{number}")(inputs))
+    outputs = layers.Activation("softmax", dtype="float32", name="probabilities")(layers.Average()(logits))
+    return keras.Model(inputs, outputs, name="digitpad_strokes_ensemble")
+
+
 def export_stroke_lite(model, path: pathlib.Path | str) -> pathlib.Path:
     """Write a float32 Keras stroke model as a LiteRT file (as training/export.export_lite does)."""
     import tensorflow as tf
@@ -245,10 +272,17 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     output = pathlib.Path(output)
     started = time.perf_counter()
     digits = training_digits(pen_data, hold_out_fold, limit)
-    sequences, labels = augmented_pool(digits, settings)
-    drawn = time.perf_counter()
-    model = fit(sequences, labels, settings, verbose)
-    fitted = time.perf_counter()
+    if settings.members < 1:
+        raise ValueError(f"members must be at least 1, got {settings.members}")
+    members, drawing, fitting = [], 0.0, 0.0
+    for number in range(settings.members):
+        member = dataclasses.replace(settings, seed=settings.seed + number)
+        begun = time.perf_counter()
+        sequences, labels = augmented_pool(digits, member)
+        drawn = time.perf_counter()
+        members.append(fit(sequences, labels, member, verbose))
+        drawing, fitting = drawing + drawn - begun, fitting + time.perf_counter() - drawn
+    model = ensemble(members)
     export_stroke_lite(model, output)
     # accuracy on the training digits as written (no augmentation): a sanity check, not a score
     plain = digits_to_sequences([pen_digits.to_strokes(d, pen_digits.CONDITIONS[0], CANVAS_SIZE) for d in digits])
@@ -258,7 +292,7 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     figures = {
         "digits": len(digits), "hold_out_fold": hold_out_fold, "pool": int(len(labels)),
         "parameters": int(model.count_params()), "training_digits_accuracy": round(seen, 5),
-        "seconds": {"augment": round(drawn - started, 1), "fit": round(fitted - drawn, 1),
+        "seconds": {"augment": round(drawing, 1), "fit": round(fitting, 1),
                     "total": round(time.perf_counter() - started, 1)},
         "settings": dataclasses.asdict(settings),
     }
