@@ -32,3 +32,14 @@ def draw_strokes(app, strokes: list[Stroke]) -> None:
 
 def key_event(key: int, mod: int = 0) -> pygame.event.Event:
     return pygame.event.Event(pygame.KEYDOWN, key=key, mod=mod, unicode="", scancode=0)
+
+
+def settle(app, passes: int = 100) -> None:
+    """Run the App's loop until a pass draws nothing: the model loaded, the start's events and
+    wake-ups used up. RuntimeError if it is still drawing after `passes` passes."""
+    app.model_loader.join(timeout=30)
+    app.flush()
+    for _ in range(passes):
+        if not app.step():
+            return
+    raise RuntimeError(f"the loop was still drawing after {passes} passes")

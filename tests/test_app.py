@@ -11,7 +11,7 @@ from digitpad import view
 from digitpad.drawing import Stroke
 from digitpad.settings import WindowSettings
 from tests.conftest import balanced_sample
-from tests.replay import draw_strokes, key_event, stroke_events
+from tests.replay import draw_strokes, key_event, settle, stroke_events
 from training import pen_digits
 
 CTRL = pygame.KMOD_LCTRL
@@ -489,16 +489,6 @@ def test_saving_an_unchanged_drawing_again_writes_nothing(app, user_home, change
 
 
 # ---------------------------------------------------------------- the loop sleeps when idle
-def settle(app):
-    """Run the loop until a pass draws nothing (the start's events and wake-ups are used up)."""
-    app.model_loader.join(timeout=30)
-    app.flush()
-    for _ in range(100):
-        if not app.step():
-            return
-    pytest.fail("the loop never stopped drawing")
-
-
 def counting_draws(app, monkeypatch) -> list:
     drawn = []
     real_draw = app.draw

@@ -10,7 +10,7 @@ import pytest
 from digitpad.drawing import Stroke
 from digitpad.inside_view import HEAT, dense_pixels, heat_grid
 from digitpad.settings import WindowSettings
-from tests.replay import draw_strokes, key_event
+from tests.replay import draw_strokes, key_event, settle
 from training import pen_digits
 
 SIZES = [WindowSettings().initial_size, WindowSettings().min_size, (1600, 1000), (480, 900), (1400, 360)]
@@ -171,19 +171,12 @@ def test_a_new_reading_keeps_the_last_scale_only_when_it_is_still_the_largest(ap
 def test_an_idle_window_paints_the_new_reading_without_another_event(app, change):
     """The view paints a new reading one frame after it reads it; the loop must draw that frame
     although no event comes (a user who pressed Ctrl+Z or Tab and waits)."""
-    app.model_loader.join(timeout=30)
     app.handle_event(key_event(pygame.K_i))
     draw_strokes(app, [Stroke(((150, 100), (150, 460)), 24.0), Stroke(((300, 130), (420, 130), (340, 460)), 24.0)])
-    app.flush()
-    for _ in range(100):  # settle: the loop stops drawing
-        if not app.step():
-            break
+    settle(app)
     assert "digit 1 of 2" in app.inside.plan.text()
     pygame.event.post(key_event(pygame.K_z, pygame.KMOD_CTRL) if change == "undo" else key_event(pygame.K_TAB))
     app.step()  # the key, as the window gets it
-    app.flush()  # the new result, if any
-    for _ in range(5):
-        if not app.step():
-            break
+    settle(app, passes=5)  # the new result, if any, and the frames it wakes
     header = app.inside.plan.text().splitlines()[0]
     assert header == ("Inside" if change == "undo" else "Inside: digit 2 of 2 (Tab: next)")
