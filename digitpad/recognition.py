@@ -284,9 +284,9 @@ class Recognizer:
         already read when joining (_join_by_reading), not read again. The rest as for
         _not_digit_chances."""
         asked = [index for index, doubt in enumerate(doubts) if not doubt]
-        known = known or {}
-        unread = [index for index in asked if not members[index] or members[index] not in known]
-        chances = [0.0] * len(doubts)
+        known = known or {}  # its keys are pieces' stroke indices, never () (a mask's piece)
+        unread = [index for index in asked if members[index] not in known]
+        chances = [known.get(members[index], 0.0) if not doubt else 0.0 for index, doubt in enumerate(doubts)]
         read = self._not_digit_chances([evidence[index] for index in unread],
                                        [stroke_readings[index] for index in unread],
                                        [members[index] for index in unread], strokes)
@@ -294,8 +294,6 @@ class Recognizer:
             chances[index] = chance
         doubts = list(doubts)
         for index in asked:
-            if members[index] and members[index] in known:
-                chances[index] = known[members[index]]
             if chances[index] > self.settings.not_digit_above:
                 doubts[index] = NOT_A_DIGIT
         return doubts, chances
