@@ -401,6 +401,12 @@ class App:
         self._after_result()
 
     # ------------------------------------------------------------------ saving and teaching
+    def saved_as(self) -> pathlib.Path | None:
+        """The PNG the drawing as it is now was saved as, if it was and the file is still there."""
+        if self.saved is not None and self.saved[0] == self.drawing.version and self.saved[1].is_file():
+            return self.saved[1]
+        return None
+
     def save(self) -> pathlib.Path | None:
         """Write the drawing as PNG + JSON; returns the PNG's path. A drawing unchanged since
         it was saved is not written again: the message names the file it is in."""
@@ -408,8 +414,8 @@ class App:
         if not strokes:
             self._say_about_drawing("Nothing to save: the canvas is empty.")
             return None
-        if self.saved is not None and self.saved[0] == self.drawing.version and self.saved[1].is_file():
-            path = self.saved[1]
+        path = self.saved_as()
+        if path is not None:
             self._say_about_drawing(f"Already saved as {path.name} in {path.parent}")
             return path
         self.flush()
@@ -497,8 +503,7 @@ class App:
         """Esc with nothing else to close: quit, but first ask when the drawing would be lost
         (strokes on the canvas not saved as they are); the next key answers (Y quits). Esc is
         also the key that closes things, and a second press should not throw a drawing away."""
-        saved = self.saved is not None and self.saved[0] == self.drawing.version
-        if not self.drawing.strokes or saved:
+        if not self.drawing.strokes or self.saved_as() is not None:
             self.running = False
             return
         self.confirming_quit = True
