@@ -72,6 +72,7 @@ class App:
         self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
         self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
         self.confirming_quit = False  # Esc on a drawing not saved: "quit without saving?"; the next key answers
+        self.pressed_outside = None  # (pointer, erase) of a press outside the canvas: it draws once it comes in
         self.running = True
         self.last_submit = 0.0
         self.submitted_version = -1
@@ -158,8 +159,8 @@ class App:
     # ------------------------------------------------------------------ events
     def handle_event(self, event: pygame.event.Event) -> None:
         kind = event.type
-        if kind == pygame.QUIT:
-            self.running = False
+        if kind == pygame.QUIT:  # the window's close button (or Ctrl+C in the terminal)
+            self.ask_to_quit(again_quits=True)
         elif kind in (pygame.VIDEORESIZE, pygame.WINDOWSIZECHANGED):
             self.layout = Layout.for_window(*self.screen.get_size(), self.settings.window.panel_width,
                                             inside=self.show_inside)
@@ -174,7 +175,7 @@ class App:
         elif kind == pygame.MOUSEBUTTONDOWN and event.button in (1, 3):
             self._pointer_down(MOUSE, event.pos, erase=event.button == 3 or self.erasing)
         elif kind == pygame.MOUSEMOTION:
-            if self.pointer == MOUSE and not any(event.buttons):
+            if not any(event.buttons):
                 self._pointer_up(MOUSE)  # the button was released outside the window
             else:
                 self._pointer_move(MOUSE, event.pos)
@@ -282,8 +283,12 @@ class App:
         return ((position[0] - self.canvas_rect.x) / scale, (position[1] - self.canvas_rect.y) / scale)
 
     def _pointer_down(self, pointer, position, erase: bool) -> None:
-        if self.pointer is not None or self.show_help or not self.canvas_rect.collidepoint(position):
+        if self.pointer is not None or self.show_help:
             return
+        if not self.canvas_rect.collidepoint(position):
+            self.pressed_outside = (pointer, erase)  # a drag begun in the margin draws from where it comes in
+            return
+        self.pressed_outside = None
         self.corrections.cancel()  # a new stroke cancels a correction being typed
         if self.confirming_quit:  # ... and the question whether to quit: the user goes on drawing
             self._answer_quit(False)
@@ -294,8 +299,13 @@ class App:
     def _pointer_move(self, pointer, position) -> None:
         if self.pointer == pointer:
             self.drawing.extend(self._to_canvas(position))
+        elif (self.pointer is None and self.pressed_outside is not None and self.pressed_outside[0] == pointer
+              and self.canvas_rect.collidepoint(position)):
+            self._pointer_down(pointer, position, self.pressed_outside[1])
 
     def _pointer_up(self, pointer) -> None:
+        if self.pressed_outside is not None and self.pressed_outside[0] == pointer:
+            self.pressed_outside = None
         if self.pointer != pointer:
             return
         self.pointer = None
@@ -499,16 +509,19 @@ class App:
         self._read_again()
         return not error
 
-    def ask_to_quit(self) -> None:
-        """Esc with nothing else to close: quit, but first ask when the drawing would be lost
-        (strokes on the canvas not saved as they are); the next key answers (Y quits). Esc is
-        also the key that closes things, and a second press should not throw a drawing away."""
-        if not self.drawing.strokes or self.saved_as() is not None:
+    def ask_to_quit(self, again_quits: bool = False) -> None:
+        """Esc with nothing else to close, or the window's close button: quit, but first ask
+        when the drawing would be lost (strokes on the canvas not saved as they are); the next
+        key answers (Y quits). Esc is also the key that closes things, and a second press should
+        not throw a drawing away. `again_quits` (the close button): asked already, it quits, so
+        that closing the window twice always closes it."""
+        if not self.drawing.strokes or self.saved_as() is not None or (again_quits and self.confirming_quit):
             self.running = False
             return
+        self.confirming_forget = False  # one question at a time: Y must answer the one shown
         self.confirming_quit = True
-        self._say_about_drawing("Quit without saving this drawing? Press Y to quit, any other key to keep "
-                                "drawing (Ctrl+S saves).", error=True)
+        self._say_about_drawing("Quit without saving this drawing? Press Y to quit (or close the window again), "
+                                "any other key to keep drawing (Ctrl+S saves).", error=True)
 
     def _answer_quit(self, quit_now: bool) -> None:
         self.confirming_quit = False

@@ -163,13 +163,22 @@ def panel_lines(state) -> list[PanelLine]:
     else:
         lines.append(PanelLine("not sure", "unsure"))
         if not result.scribble:  # too many digits: a guess at the first twelve would mislead
-            lines.append(PanelLine(f"best guess: {result.text}  ({result.confidence:.0%})", "guess"))
+            lines.append(PanelLine(guess_line(result), "guess"))
         lines.append(PanelLine(result.doubt, "doubt"))
     count = len(result.digits)
     if count > 1:
         which = f"of the first {count}" if result.scribble else f"of {count}"
         lines.append(PanelLine(f"digit {state.selected + 1} {which}  (Tab: next)", "caption"))
     return lines
+
+
+def guess_line(result) -> str:
+    """The best guess of a result not sure. With ink that is not a digit the digits' own
+    confidence would contradict the reason ("4 (100%)" over "not a digit"), so it names the
+    closest digits only."""
+    if any(is_not_a_digit(digit) for digit in result.digits):
+        return f"closest digit{'s' if len(result.digits) > 1 else ''}: {result.text}"
+    return f"best guess: {result.text}  ({result.confidence:.0%})"
 
 
 def panel_footer(state) -> str:

@@ -180,6 +180,24 @@ def test_escape_and_close_quit(app):
     assert not app.running
 
 
+@pytest.mark.parametrize("answer, quits", [("close", True), (pygame.K_y, True), (pygame.K_n, False)])
+def test_closing_the_window_asks_before_it_throws_a_drawing_away(app, answer, quits):
+    draw_strokes(app, SEVEN)
+    app.handle_event(pygame.event.Event(pygame.QUIT))
+    assert app.running and app.message.startswith("Quit without saving this drawing?")
+    app.handle_event(pygame.event.Event(pygame.QUIT) if answer == "close" else key_event(answer))
+    assert app.running != quits and len(app.drawing.strokes) == 1
+
+
+def test_closing_the_window_replaces_the_forget_question(app, user_home):
+    draw_strokes(app, SEVEN)
+    app.teach(7)
+    app.handle_event(key_event(pygame.K_f))
+    app.handle_event(pygame.event.Event(pygame.QUIT))
+    app.handle_event(key_event(pygame.K_y))  # answers the question shown: quit
+    assert not app.running and len(list((user_home / "samples").rglob("*.png"))) == 1
+
+
 @pytest.mark.parametrize("answer, quits", [(pygame.K_y, True), (pygame.K_n, False), (pygame.K_ESCAPE, False),
                                            ("stroke", False)])
 def test_escape_asks_before_it_throws_a_drawing_away(app, answer, quits):
@@ -199,6 +217,29 @@ def test_escape_quits_at_once_when_the_drawing_is_saved(app):
     app.save()
     app.handle_event(key_event(pygame.K_ESCAPE))
     assert not app.running
+
+
+@pytest.mark.parametrize("button, erase", [(1, False), (3, True)])
+def test_a_drag_begun_in_the_margin_draws_from_where_it_comes_in(app, button, erase):
+    left, top = app.canvas_rect.topleft
+    outside, inside = (left - 5, top + 100), [(left + 20 * step, top + 100) for step in range(1, 8)]
+    held = (button == 1, False, button == 3)
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=outside, button=button, touch=False))
+    for position in inside:
+        app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=position, rel=(20, 0), buttons=held, touch=False))
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=inside[-1], button=button, touch=False))
+    (stroke,) = app.drawing.strokes
+    assert stroke.erase == erase and len(stroke.points) == len(inside)
+    assert stroke.points[0][0] == pytest.approx(20 * app.settings.canvas.canvas_size / app.canvas_rect.width, abs=1)
+
+
+def test_a_press_released_in_the_margin_draws_nothing_later(app):
+    left, top = app.canvas_rect.topleft
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONDOWN, pos=(left - 5, top + 100), button=1, touch=False))
+    app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=(left - 5, top + 100), button=1, touch=False))
+    app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=(left + 50, top + 100), rel=(55, 0),
+                                        buttons=(False, False, False), touch=False))
+    assert app.drawing.strokes == [] and app.pointer is None
 
 
 def test_help_overlay_toggles_and_blocks_drawing(app):

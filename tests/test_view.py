@@ -120,6 +120,15 @@ def test_sure_number_and_unsure_reasons():
     assert dot[1:4] == ["not sure", "best guess: 0  (91%)", "just a dot"]
 
 
+@pytest.mark.parametrize("digits, guess, reason", [
+    ((digit(4, 1.0, "not a digit"),), "closest digit: 4", "not a digit"),
+    ((digit(3), digit(4, 0.99, "not a digit"), digit(4)), "closest digits: 344", "digit 2: not a digit"),
+])
+def test_ink_that_is_not_a_digit_gets_no_percentage(digits, guess, reason):
+    lines = texts(view.panel_lines(state(Result(digits))))
+    assert lines[1:4] == ["not sure", guess, reason] and not any("%" in line for line in lines[1:4])
+
+
 def test_too_many_digits_is_said_so():
     result = Result(tuple(digit(1) for _ in range(12)), True, "too many digits: at most 12")
     lines = texts(view.panel_lines(state(result)))
