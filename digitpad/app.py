@@ -35,6 +35,7 @@ from digitpad.taught_files import TaughtFiles
 from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
+FORGET, QUIT = "forget", "quit"  # the questions the next key answers (App.question)
 # digit keys, top row and keypad (SDL's keypad codes are not in 0-9 order)
 DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame, f"K_KP{d}"): d for d in range(10)}
 
@@ -70,8 +71,8 @@ class App:
         self.model_notice_is_error = False
         self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
         self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
-        self.confirming_forget = False  # "forget what I taught?" is asked; the next key answers
-        self.confirming_quit = False  # Esc on a drawing not saved: "quit without saving?"; the next key answers
+        self.question: str | None = None  # FORGET or QUIT asked; the next key answers (Y: yes). One at a
+        # time: asking one drops the other, so Y answers the question shown
         self.pressed_outside = None  # (pointer, erase) of a press outside the canvas: it draws once it comes in
         self.running = True
         self.last_submit = 0.0
@@ -205,9 +206,9 @@ class App:
         key, mods = event.key, event.mod
         command = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
         shift = bool(mods & pygame.KMOD_SHIFT)
-        if self.confirming_forget:
+        if self.question == FORGET:
             self._answer_forget(key == pygame.K_y and not command)
-        elif self.confirming_quit:
+        elif self.question == QUIT:
             self._answer_quit(key == pygame.K_y and not command)
         elif self.corrections.is_open and not command and self._correction_key(key):
             return
@@ -290,7 +291,7 @@ class App:
             return
         self.pressed_outside = None
         self.corrections.cancel()  # a new stroke cancels a correction being typed
-        if self.confirming_quit:  # ... and the question whether to quit: the user goes on drawing
+        if self.question == QUIT:  # ... and the question whether to quit: the user goes on drawing
             self._answer_quit(False)
         self.pointer = pointer
         width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
@@ -515,16 +516,15 @@ class App:
         key answers (Y quits). Esc is also the key that closes things, and a second press should
         not throw a drawing away. `again_quits` (the close button): asked already, it quits, so
         that closing the window twice always closes it."""
-        if not self.drawing.strokes or self.saved_as() is not None or (again_quits and self.confirming_quit):
+        if not self.drawing.strokes or self.saved_as() is not None or (again_quits and self.question == QUIT):
             self.running = False
             return
-        self.confirming_forget = False  # one question at a time: Y must answer the one shown
-        self.confirming_quit = True
+        self.question = QUIT
         self._say_about_drawing("Quit without saving this drawing? Press Y to quit (or close the window again), "
                                 "any other key to keep drawing (Ctrl+S saves).", error=True)
 
     def _answer_quit(self, quit_now: bool) -> None:
-        self.confirming_quit = False
+        self.question = None
         if quit_now:
             self.running = False
         else:
@@ -540,13 +540,13 @@ class App:
         if not count and not self.adaptation_status:
             self._say_about_drawing("Nothing taught to forget.")
             return
-        self.confirming_forget = True
+        self.question = FORGET
         what = "the 1 taught sample" if count == 1 else f"all {count} taught samples"
         self._say(f"Forget {what} and read as the bundled model does? "
                   f"Press Y to forget, any other key to keep.", error=True)
 
     def _answer_forget(self, forget: bool) -> None:
-        self.confirming_forget = False
+        self.question = None
         if not forget:
             self._say_about_drawing("Kept what you taught.")
             return

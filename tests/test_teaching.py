@@ -6,6 +6,7 @@ import pygame
 import pytest
 
 from digitpad import view
+from digitpad.app import FORGET
 from digitpad.drawing import Stroke
 from tests.conftest import ellipse
 from tests.replay import draw_strokes, key_event
@@ -92,9 +93,9 @@ def test_forgetting_asks_first_and_restores_the_bundled_reading(app, misread, us
     read(app, first)
     correct(app, str(label))
     press(app, pygame.K_f)
-    assert "Press Y to forget" in app.message and app.confirming_forget
+    assert "Press Y to forget" in app.message and app.question == FORGET
     press(app, pygame.K_n)  # any other key keeps them
-    assert not app.confirming_forget and len(sample_files(user_home)) == 1
+    assert app.question is None and len(sample_files(user_home)) == 1
     press(app, pygame.K_f)
     press(app, pygame.K_y)
     assert sample_files(user_home) == [] and app.adaptation_status == ""
