@@ -18,7 +18,7 @@ from digitpad import ink, view
 from digitpad.adaptation import AdaptedModel, learn_taught_samples
 from digitpad.correction import Corrections
 from digitpad.desktop import name_the_window
-from digitpad.drawing import Drawing
+from digitpad.drawing import Drawing, edge_point
 from digitpad.inside_view import InsideView
 from digitpad.layout import Layout
 from digitpad.model import ModelError
@@ -37,6 +37,10 @@ from digitpad.worker import RecognitionWorker
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
 FORGET, QUIT = "forget", "quit"  # the questions the next key answers (App.question)
 # digit keys, top row and keypad (SDL's keypad codes are not in 0-9 order)
+MODIFIER_KEYS = frozenset((pygame.K_LCTRL, pygame.K_RCTRL, pygame.K_LSHIFT, pygame.K_RSHIFT, pygame.K_LALT,
+                           pygame.K_RALT, pygame.K_LMETA, pygame.K_RMETA, pygame.K_LGUI, pygame.K_RGUI,
+                           pygame.K_MODE, pygame.K_CAPSLOCK, pygame.K_NUMLOCK))  # pressed on their own they
+# do nothing: they come before the key they change (Ctrl before Z, Shift before a digit on AZERTY)
 DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame, f"K_KP{d}"): d for d in range(10)}
 
 
@@ -73,7 +77,8 @@ class App:
         self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
         self.question: str | None = None  # FORGET or QUIT asked; the next key answers (Y: yes). One at a
         # time: asking one drops the other, so Y answers the question shown
-        self.pressed_outside = None  # (pointer, erase) of a press outside the canvas: it draws once it comes in
+        self.pressed_outside = None  # (pointer, erase, last canvas point) of a press outside the canvas, or
+        # of a stroke that left it: it draws again once it comes in
         self.running = True
         self.last_submit = 0.0
         self.submitted_version = -1
@@ -204,6 +209,8 @@ class App:
 
     def _key(self, event) -> None:
         key, mods = event.key, event.mod
+        if key in MODIFIER_KEYS:  # else Ctrl would answer a question, or cancel a correction, before its Z
+            return
         command = bool(mods & (pygame.KMOD_CTRL | pygame.KMOD_META))
         shift = bool(mods & pygame.KMOD_SHIFT)
         if self.question == FORGET:
@@ -287,22 +294,38 @@ class App:
         if self.pointer is not None or self.show_help:
             return
         if not self.canvas_rect.collidepoint(position):
-            self.pressed_outside = (pointer, erase)  # a drag begun in the margin draws from where it comes in
+            self.pressed_outside = (pointer, erase, self._to_canvas(position))  # draws once it comes in
             return
+        self._begin_stroke(pointer, self._to_canvas(position), erase)
+
+    def _begin_stroke(self, pointer, point, erase: bool) -> None:
         self.pressed_outside = None
         self.corrections.cancel()  # a new stroke cancels a correction being typed
         if self.question == QUIT:  # ... and the question whether to quit: the user goes on drawing
             self._answer_quit(False)
         self.pointer = pointer
         width = self.brush * (self.settings.canvas.eraser_factor if erase else 1.0)
-        self.drawing.begin(self._to_canvas(position), width, erase)
+        self.drawing.begin(point, width, erase)
 
     def _pointer_move(self, pointer, position) -> None:
-        if self.pointer == pointer:
-            self.drawing.extend(self._to_canvas(position))
-        elif (self.pointer is None and self.pressed_outside is not None and self.pressed_outside[0] == pointer
-              and self.canvas_rect.collidepoint(position)):
-            self._pointer_down(pointer, position, self.pressed_outside[1])
+        """A drag off the canvas lifts the pen at its edge, and one coming in (begun outside, or
+        left and come back) puts it down there: what is read is the ink that can be seen."""
+        point, inside = self._to_canvas(position), self.canvas_rect.collidepoint(position)
+        size = self.settings.canvas.canvas_size
+        if self.pointer == pointer and inside:
+            self.drawing.extend(point)
+        elif self.pointer == pointer:
+            self.drawing.extend(edge_point(self.drawing.current[-1], point, size))
+            erase = self.drawing.current_erase
+            self._pointer_up(pointer)
+            self.pressed_outside = (pointer, erase, point)
+        elif self.pointer is None and self.pressed_outside is not None and self.pressed_outside[0] == pointer:
+            _, erase, outside = self.pressed_outside
+            if inside:
+                self._begin_stroke(pointer, edge_point(point, outside, size), erase)
+                self.drawing.extend(point)
+            else:
+                self.pressed_outside = (pointer, erase, point)
 
     def _pointer_up(self, pointer) -> None:
         if self.pressed_outside is not None and self.pressed_outside[0] == pointer:

@@ -30,6 +30,22 @@ class Stroke:
         return cls(points, width, erase)
 
 
+def edge_point(inside, outside, size: float) -> tuple[float, float]:
+    """Where the segment from `inside` (a point of the size x size canvas) to `outside` (a point
+    beyond it) crosses the canvas edge: the last point of a stroke that leaves the canvas, or
+    the first of one that comes in. Points are (x, y) canvas pixels."""
+    (x, y), (to_x, to_y) = map(float, inside), map(float, outside)
+    if not (0 <= x <= size and 0 <= y <= size):
+        raise ValueError(f"{inside} is not on the {size:g} x {size:g} canvas")
+    share = 1.0
+    for start, end in ((x, to_x), (y, to_y)):
+        if end > size:
+            share = min(share, (size - start) / (end - start))
+        elif end < 0:
+            share = min(share, start / (start - end))
+    return x + share * (to_x - x), y + share * (to_y - y)
+
+
 class Drawing:
     """Finished strokes, the stroke being drawn, and the undo/redo history."""
 

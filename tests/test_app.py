@@ -189,6 +189,19 @@ def test_closing_the_window_asks_before_it_throws_a_drawing_away(app, answer, qu
     assert app.running != quits and len(app.drawing.strokes) == 1
 
 
+@pytest.mark.parametrize("modifier", [pygame.K_LCTRL, pygame.K_RSHIFT, pygame.K_LALT, pygame.K_LGUI])
+def test_a_modifier_pressed_on_its_own_answers_nothing_and_cancels_nothing(app, modifier):
+    draw_strokes(app, SEVEN)
+    app.handle_event(key_event(pygame.K_ESCAPE))
+    app.handle_event(key_event(modifier))
+    assert app.question == "quit"
+    app.handle_event(key_event(pygame.K_n))
+    app.handle_event(key_event(pygame.K_RETURN))
+    app.handle_event(key_event(modifier))
+    app.handle_event(key_event(pygame.K_4))
+    assert app.correction_typed == "4" and len(app.drawing.strokes) == 1
+
+
 def test_closing_the_window_replaces_the_forget_question(app, user_home):
     draw_strokes(app, SEVEN)
     app.teach(7)
@@ -229,8 +242,23 @@ def test_a_drag_begun_in_the_margin_draws_from_where_it_comes_in(app, button, er
         app.handle_event(pygame.event.Event(pygame.MOUSEMOTION, pos=position, rel=(20, 0), buttons=held, touch=False))
     app.handle_event(pygame.event.Event(pygame.MOUSEBUTTONUP, pos=inside[-1], button=button, touch=False))
     (stroke,) = app.drawing.strokes
-    assert stroke.erase == erase and len(stroke.points) == len(inside)
-    assert stroke.points[0][0] == pytest.approx(20 * app.settings.canvas.canvas_size / app.canvas_rect.width, abs=1)
+    assert stroke.erase == erase and len(stroke.points) == len(inside) + 1  # from the edge, where it came in
+    assert stroke.points[0] == pytest.approx((0, 100 * app.settings.canvas.canvas_size / app.canvas_rect.height))
+
+
+def test_a_drag_that_leaves_the_canvas_lifts_the_pen_at_its_edge(app):
+    """Down, out through the bottom, across and back up: two bars, read as two (not one stroke
+    joined by ink that cannot be seen)."""
+    scale = app.canvas_rect.width / app.settings.canvas.canvas_size
+    bottom = app.settings.canvas.canvas_size
+    path = [(150, 100), (150, 300), (150, 500), (150, bottom + 40), (420, bottom + 40), (420, 500), (420, 300),
+            (420, 100)]
+    draw_strokes(app, [Stroke(tuple(path), 24.0)])
+    app.flush()
+    first, second = app.drawing.strokes
+    assert first.points[-1] == pytest.approx((150, bottom)) and second.points[0] == pytest.approx((420, bottom))
+    assert all(0 <= y <= bottom for stroke in (first, second) for _, y in stroke.points)
+    assert app.result.text == "11" and scale > 0
 
 
 def test_a_press_released_in_the_margin_draws_nothing_later(app):

@@ -1,6 +1,6 @@
 import pytest
 
-from digitpad.drawing import Drawing, Stroke, bounds
+from digitpad.drawing import Drawing, Stroke, bounds, edge_point
 
 
 def draw(drawing, *points, width=10.0, erase=False):
@@ -84,3 +84,18 @@ def test_history_is_bounded():
     assert len(drawing.strokes) == 7
     with pytest.raises(ValueError, match="max_history"):
         Drawing(max_history=0)
+
+
+@pytest.mark.parametrize("inside, outside, crossing", [
+    ((100, 100), (100, 700), (100, 560)),  # out through the bottom
+    ((100, 100), (-100, 100), (0, 100)),  # the left
+    ((500, 500), (620, 680), (540, 560)),  # a corner's way: the bottom comes first
+    ((100, 100), (200, 200), (200, 200)),  # not outside: the point itself
+])
+def test_edge_point_is_where_the_pen_crosses_the_edge(inside, outside, crossing):
+    assert edge_point(inside, outside, 560) == pytest.approx(crossing)
+
+
+def test_edge_point_needs_a_point_on_the_canvas():
+    with pytest.raises(ValueError, match="not on the 560 x 560 canvas"):
+        edge_point((-1, 5), (10, 10), 560)
