@@ -45,7 +45,7 @@ def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPla
     """The runs of 2 to settings.max_join_run neighbouring pieces (DigitInk, left to right;
     members: their stroke indices) worth reading as one digit, or None when there are none:
     every pair in the run closer than max_join_gap x its height and given a prior of joining of
-    at least min_join_prior (or, when the user taught joins, closer than join_gap), the run's ink
+    at least min_join_prior (or, when the user taught joins, closer than learned_join_gap), the run's ink
     no wider than max_joined_aspect x its height. `settings`: RecognitionSettings; `prior`: the
     weights of digitpad.join_prior."""
     count = len(pieces)
@@ -55,9 +55,8 @@ def plan_joins(pieces, members, settings, prior, learned_joins: bool) -> JoinPla
                                                   members[index + 1]) for index in range(count - 1)])
     log_join, log_apart = join_prior.log_join_apart(features, prior, settings.join_prior_odds)
     gaps = [float(feature[join_prior.FEATURE_NAMES.index("gap")]) for feature in features]
-    joinable = [gap < settings.max_join_gap and (log_join[index] >= np.log(settings.min_join_prior)
-                                                 or (learned_joins and gap < settings.join_gap))
-                for index, gap in enumerate(gaps)]
+    joinable = [(gap < settings.max_join_gap and log_join[index] >= np.log(settings.min_join_prior))
+                or (learned_joins and gap < settings.learned_join_gap) for index, gap in enumerate(gaps)]
     runs = []
     for first in range(count - 1):
         for end in range(first + 2, min(count, first + settings.max_join_run) + 1):
@@ -140,7 +139,9 @@ def choose_runs(plan: JoinPlan, pieces, single_scores, joined_scores, taught_sha
     far a join the user taught decides its reading (with its best probability, log, at least
     log settings.confident: always kept). Two pieces of a size both read confidently are joined
     only when their columns overlap by more than sure_apart_overlap x their height (the readers
-    are overconfident on odd joined ink)."""
+    are overconfident on odd joined ink), and pieces that all read confidently alone are never
+    joined across a gap of max_join_gap or more (read joined only because a join was taught,
+    learned_join_gap: a 6 and a 1 beside it once read as the "L" and stem of the 4 taught)."""
     count = len(pieces)
     sure = [score >= np.log(settings.confident) for score in single_scores]
     kept_apart = [plan.gaps[index] > -settings.sure_apart_overlap and sure[index] and sure[index + 1]
@@ -148,6 +149,8 @@ def choose_runs(plan: JoinPlan, pieces, single_scores, joined_scores, taught_sha
     weight = settings.join_prior_weight
     scores = {(index, index + 1): float(score) for index, score in enumerate(single_scores)}
     for number, ((first, end), score, share) in enumerate(zip(plan.runs, joined_scores, taught_shares, strict=True)):
+        if all(sure[first:end]) and max(plan.gaps[first : end - 1]) >= settings.max_join_gap:
+            continue  # as far apart as digits, and each a sure digit alone: two digits, whatever was taught
         learned = share >= settings.learned_join_share and score >= np.log(settings.confident)
         if any(kept_apart[first : end - 1]) and not learned:
             continue

@@ -36,6 +36,10 @@ class RecognitionSettings:
     learned_join_share: float = 0.5  # neighbours are also joined when a digit the user joined by a
     # correction decides the joined ink's reading this far (AdaptedModel.join_shares) and it is
     # read confidently: the same writer's next two-stroke 4 is one digit
+    learned_join_gap: float = 0.5  # ... and, joining by reading, such neighbours are read joined up to
+    # this x their height apart: a user who wrote a 4's stem far from its "L" and corrected it
+    # gets it joined again (the prior alone stops at max_join_gap). The taught digits decide
+    # (learned_join_share), so ink unlike what was taught is not joined
     join_by_reading: bool = True  # neighbouring pieces are joined by reading: the grouping both
     # readers and the geometric prior find likeliest (digitpad.joining); False: by the
     # hand-set rules of join_gap, touch_gap and part_size (Recognizer._join_close_pieces)

@@ -63,6 +63,25 @@ def test_a_split_four_corrected_reads_four_and_so_does_the_next(app, user_home):
     assert read(app, open_four(dx=25, dy=-15, gap=44)) == "4"  # the same writer's next one
 
 
+def test_a_four_whose_stem_stands_as_far_off_as_a_digit_is_joined_again(user_home):
+    """Joining by reading (the default): an "L" and a stem a third of its height to the right
+    read "21"; corrected to 4, the same drawing reads 4 again (test_joining: a sure 6 and a 1 as
+    far apart stay two digits)."""
+    from digitpad.app import App
+
+    app = App(user_dir=user_home)
+    try:
+        app.flush()
+        far_four = [Stroke(((149, 99), (110, 200), (71, 305), (160, 305), (255, 305)), 24.0),
+                    Stroke(((366, 128), (366, 260), (366, 397)), 24.0)]
+        assert read(app, far_four) == "21"
+        correct(app, "4")
+        assert app.message.startswith("Corrected to 4") and "go together" in app.message
+        assert read(app, far_four) == "4" and app.result.sure
+    finally:
+        app.close()
+
+
 def test_a_restart_remembers_how_strokes_go_together(app, user_home):
     from digitpad.app import App
 

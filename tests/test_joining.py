@@ -45,6 +45,17 @@ def test_two_sure_pieces_of_a_size_join_only_overlapping_or_when_taught(gap, sha
     assert chosen == expected
 
 
+@pytest.mark.parametrize("first_alone, expected", [(np.log(0.3), [(0, 2)]), (0.0, [(0, 1), (1, 2)])])
+def test_a_taught_join_across_a_digit_gap_needs_a_piece_that_is_no_sure_digit(first_alone, expected):
+    """An "L" with its stem as far off as the next digit, taught as a 4, joins again; a sure 6
+    and the 1 beside it do not, however much the taught 4 decides their joined ink."""
+    pieces = [piece(0, 80), piece(120, 20)]
+    gap = SETTINGS.max_join_gap + 0.1
+    chosen = joining.choose_runs(plan(pieces, [gap], [np.log(0.001)]), pieces, [first_alone, 0.0], [0.0], [1.0],
+                                 SETTINGS)
+    assert chosen == expected
+
+
 def test_runs_cover_every_piece_once_in_order():
     pieces = [piece(0), piece(50, 20), piece(75), piece(300)]
     built = plan(pieces, [0.1, 0.05, 2.0])
@@ -58,6 +69,15 @@ def test_runs_cover_every_piece_once_in_order():
 def test_only_close_neighbours_are_read_joined(second_left, runs):
     pieces = [piece(0, 80, 0, 60), piece(second_left, 20)]
     built = joining.plan_joins(pieces, [(0,), (1,)], SETTINGS, EVEN, learned_joins=False)
+    assert (built.runs if built else None) == runs
+
+
+@pytest.mark.parametrize("second_left, learned, runs", [(100, False, None), (100, True, [(0, 2)]),
+                                                        (200, True, None)])
+def test_a_taught_join_reads_neighbours_joined_further_apart(second_left, learned, runs):
+    """Gap 40 / 100 = 0.4 of the height: past max_join_gap, within learned_join_gap."""
+    pieces = [piece(0, 60), piece(second_left, 20)]
+    built = joining.plan_joins(pieces, [(0,), (1,)], SETTINGS, EVEN, learned_joins=learned)
     assert (built.runs if built else None) == runs
 
 
