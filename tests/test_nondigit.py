@@ -244,6 +244,9 @@ def test_predict_json_says_which_piece_is_not_a_digit(tmp_path, capsys, pen_by_l
     marked = [digit["doubt"] == NOT_A_DIGIT for digit in answer["digits"]]
     assert len(marked) == 4 and marked[2] and not marked[0] and not marked[3]  # the "=", not the 1 or the 5
     assert answer["digits"][1]["doubt"]  # this looped 2 reads from a picture as an 8 at 55 %: doubtful either way
+    assert cli.main(["predict", str(picture)]) == 0
+    line = capsys.readouterr().out.strip().splitlines()[-1]
+    assert line == f"{picture}: {answer['text']} (not sure: {answer['doubt']})"  # no percentage, as the panel
 
 
 @pytest.mark.parametrize("weight, text", [(0.0, "61"), (1.0, "4")])
