@@ -178,7 +178,8 @@ def test_predict_inside_reads_as_the_source(tmp_path):
 @pytest.mark.skipif(not all(map(shutil.which, ("Xvfb", "xdotool", "xwininfo"))), reason="needs Xvfb, xdotool, xwininfo")
 def test_the_window_shows_the_inside_view(tmp_path):
     """I opens the inside view in the real window and it follows a drawing; the first Esc
-    closes it (the program keeps running), the second quits."""
+    closes it (the program keeps running), the second asks whether to quit without saving the
+    drawing (it keeps running) and Y quits."""
     gui = str(pathlib.Path(EXE).with_name("digitpad"))
     display = ":58"
     server = subprocess.Popen(["Xvfb", display, "-screen", "0", "1024x768x24"], stderr=subprocess.DEVNULL)
@@ -203,7 +204,10 @@ def test_the_window_shows_the_inside_view(tmp_path):
         xdotool("key", "--window", window, "Escape")  # closes the view
         time.sleep(1.0)
         assert app.poll() is None, app.stderr.read()
-        xdotool("key", "--window", window, "Escape")  # quits
+        xdotool("key", "--window", window, "Escape")  # asks: the drawing is not saved
+        time.sleep(1.0)
+        assert app.poll() is None, app.stderr.read()
+        xdotool("key", "--window", window, "y")  # quits
         assert app.wait(timeout=20) == 0, app.stderr.read()
     finally:
         server.terminate()
