@@ -36,11 +36,11 @@ from digitpad.worker import RecognitionWorker
 
 MOUSE = "mouse"  # pointer id of the mouse; fingers use ("finger", finger_id)
 FORGET, QUIT = "forget", "quit"  # the questions the next key answers (App.question)
-# digit keys, top row and keypad (SDL's keypad codes are not in 0-9 order)
 MODIFIER_KEYS = frozenset((pygame.K_LCTRL, pygame.K_RCTRL, pygame.K_LSHIFT, pygame.K_RSHIFT, pygame.K_LALT,
                            pygame.K_RALT, pygame.K_LMETA, pygame.K_RMETA, pygame.K_LGUI, pygame.K_RGUI,
                            pygame.K_MODE, pygame.K_CAPSLOCK, pygame.K_NUMLOCK))  # pressed on their own they
 # do nothing: they come before the key they change (Ctrl before Z, Shift before a digit on AZERTY)
+# digit keys, top row and keypad (SDL's keypad codes are not in 0-9 order)
 DIGIT_KEYS = {getattr(pygame, f"K_{d}"): d for d in range(10)} | {getattr(pygame, f"K_KP{d}"): d for d in range(10)}
 
 

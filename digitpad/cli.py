@@ -81,7 +81,6 @@ def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict
     named as such. With `inside`, each digit of the record also says what the inside view
     shows (digitpad/inside.py)."""
     from digitpad import preprocess
-    from digitpad.recognition import NOT_A_DIGIT
 
     result = recognizer.recognise_picture(picture)
     record = {"file": str(path), **result.to_json(), "found": len(result.digits)}
@@ -99,8 +98,8 @@ def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict
         record["doubt"] = reason
         return f"{path}: no digits found" + (f" ({reason})" if reason else ""), record
     verdict = "" if result.sure else f" (not sure: {record['doubt']})"
-    if result.scribble or any(digit.doubt == NOT_A_DIGIT for digit in result.digits):  # as the panel: the
-        return f"{path}: {result.text}{verdict}", record  # digits' confidence says nothing of such ink
+    if not result.judged_by_confidence:  # as the panel: the digits' confidence says nothing of such ink
+        return f"{path}: {result.text}{verdict}", record
     return f"{path}: {result.text} {result.confidence:.1%}{verdict}", record
 
 

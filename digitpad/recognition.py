@@ -78,6 +78,14 @@ class Result:
         return reason if len(self.digits) == 1 else f"digit {index + 1}: {reason}"
 
     @property
+    def judged_by_confidence(self) -> bool:
+        """Whether confidence is what makes this result sure or not: no digit doubted for its
+        shape (a dot, ink that is not a digit, ...) and not a scribble. Otherwise a percentage
+        says nothing of the ink, and the panel and `predict` show none."""
+        return not self.scribble and all(not digit.doubt or digit.doubt.startswith(LOW_CONFIDENCE.split("{")[0])
+                                         for digit in self.digits)
+
+    @property
     def confidence(self) -> float:
         """Probability that every digit is right (their product); 0 for an empty result."""
         if not self.digits:

@@ -173,10 +173,10 @@ def panel_lines(state) -> list[PanelLine]:
 
 
 def guess_line(result) -> str:
-    """The best guess of a result not sure. With ink that is not a digit the digits' own
-    confidence would contradict the reason ("4 (100%)" over "not a digit"), so it names the
-    closest digits only."""
-    if any(is_not_a_digit(digit) for digit in result.digits):
+    """The best guess of a result not sure. With a piece doubted for its shape (ink that is not
+    a digit, a dot, ...) the digits' confidence would contradict the reason ("4 (100%)" over
+    "not a digit"), so it names the closest digits only."""
+    if not result.judged_by_confidence:
         return f"closest digit{'s' if len(result.digits) > 1 else ''}: {result.text}"
     return f"best guess: {result.text}  ({result.confidence:.0%})"
 

@@ -517,8 +517,7 @@ def test_a_dot_is_not_sure_and_says_why(app):
     draw_strokes(app, DOT)
     app.flush()
     assert not app.result.sure and app.result.digits[0].doubt == "just a dot"
-    assert panel_texts(app)[1:4] == ["not sure", f"best guess: {app.result.text}  ({app.result.confidence:.0%})",
-                                     "just a dot"]
+    assert panel_texts(app)[1:4] == ["not sure", f"closest digit: {app.result.text}", "just a dot"]
 
 
 def test_an_unsure_digit_always_says_why(app):

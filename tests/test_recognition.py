@@ -90,6 +90,14 @@ def test_low_confidence_names_the_confidence():
     recognizer = Recognizer(FixedModel(confident(7, 0.62)))
     result = recognizer.recognise_strokes(SEVEN, 560)
     assert result.digits[0].doubt == "low confidence (62%)" and not result.sure
+    assert result.judged_by_confidence  # its percentage is the reason
+
+
+def test_a_shape_doubt_is_not_judged_by_confidence():
+    recognizer = Recognizer(FixedModel(confident(1, 0.99)))
+    strokes = [Stroke(((100, 100), (100, 400)), 20.0), Stroke(((300, 280),), 20.0)]
+    assert not recognizer.recognise_strokes(strokes, 560).judged_by_confidence  # "just a dot"
+    assert recognizer.recognise_strokes(strokes[:1], 560).judged_by_confidence  # sure
 
 
 def test_the_first_doubtful_digit_of_a_number_is_named():

@@ -117,7 +117,7 @@ def test_sure_number_and_unsure_reasons():
     unsure = texts(view.panel_lines(state(Result((digit(4), digit(2, 0.6, "low confidence (60%)"))), selected=1)))
     assert unsure[1:4] == ["not sure", "best guess: 42  (59%)", "digit 2: low confidence (60%)"]
     dot = texts(view.panel_lines(state(Result((digit(0, 0.91, "just a dot"),)))))
-    assert dot[1:4] == ["not sure", "best guess: 0  (91%)", "just a dot"]
+    assert dot[1:4] == ["not sure", "closest digit: 0", "just a dot"]  # 91 % of a dot says nothing
 
 
 @pytest.mark.parametrize("digits, guess, reason", [
