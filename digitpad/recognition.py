@@ -449,9 +449,11 @@ class Recognizer:
     def _join_close_pieces(self, pieces, images, probabilities, shown, members, evidence) -> None:
         """Segmentation by recognition. Neighbours closer than join_gap x their height, one of
         which the model is unsure of, become one digit when the model is surer of the joined
-        ink than of both pieces together. A piece that (nearly) touches a neighbour and is much
-        narrower or shorter (settings.part_size) -- an open 4's stem, a 5's floating flag --
-        becomes part of it whenever the joined ink is read confidently. Two confident digits of
+        ink than of both pieces together; with joins taught, neighbours up to learned_join_gap
+        apart become one when a taught join decides the joined ink (learned_join_share). A piece
+        that (nearly) touches a neighbour and is much narrower or shorter (settings.part_size) --
+        an open 4's stem, a 5's floating flag -- becomes part of it whenever the joined ink is
+        read confidently. Two confident digits of
         a size are never joined: the model is overconfident on odd joined shapes; nor is ink
         joined into something far wider than a digit. Lists (shown: each piece's ink as the
         user sees it, or None; members: its strokes' indices; evidence: see _predict) are
@@ -469,14 +471,18 @@ class Recognizer:
             touching = gap < settings.touch_gap and part_of
             left, top, right, bottom = preprocess.union_box([first.box, second.box])
             digit_shaped = right - left <= settings.max_joined_aspect * (bottom - top)
-            if (unsure or touching or learned_joins) and gap < settings.join_gap and digit_shaped:
+            close = gap < settings.join_gap
+            # a join taught reaches further (learned_join_gap), as when joining by reading, but
+            # never across a digit's gap between two sure digits
+            taught_reach = learned_joins and gap < settings.learned_join_gap and (unsure or gap < settings.max_join_gap)
+            if (close and (unsure or touching or learned_joins) or taught_reach) and digit_shaped:
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
                 joined_read, joined_evidence, taught_shares = self._predict(image[None], learned_joins)
                 joined_probabilities, taught_share = joined_read[0], float(taught_shares[0])
                 best = joined_probabilities.max()
                 learned = taught_share >= settings.learned_join_share and best >= settings.confident
-                if (unsure and best > parts) or (touching and best >= settings.confident) or learned:
+                if close and ((unsure and best > parts) or (touching and best >= settings.confident)) or learned:
                     pieces[index : index + 2] = [joined]
                     images[index : index + 2] = [image]
                     probabilities[index : index + 2] = [joined_probabilities]

@@ -7,6 +7,7 @@ import pytest
 
 from digitpad import correction, view
 from digitpad.drawing import Stroke
+from digitpad.ink import render_mask
 from tests.replay import draw_strokes, key_event
 
 CTRL = pygame.KMOD_LCTRL
@@ -78,6 +79,8 @@ def test_a_four_whose_stem_stands_as_far_off_as_a_digit_is_joined_again(user_hom
         correct(app, "4")
         assert app.message.startswith("Corrected to 4") and "go together" in app.message
         assert read(app, far_four) == "4" and app.result.sure
+        picture = np.where(render_mask(far_four, (560, 560)) > 0, 30, 235).astype(np.uint8)
+        assert app.recognizer.recognise_picture(picture).text == "4"  # predict reads the join as taught too
     finally:
         app.close()
 
