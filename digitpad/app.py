@@ -445,6 +445,9 @@ class App:
         """Write the drawing as PNG + JSON; returns the PNG's path. A drawing unchanged since
         it was saved is not written again: the message names the file it is in."""
         strokes = self.drawing.strokes
+        if self.drawing.current is not None:  # Ctrl+S with the button still down: that stroke is not in strokes
+            self._say_about_drawing("Finish the stroke first (let go of the button), then Ctrl+S saves it.")
+            return None
         if not strokes:
             self._say_about_drawing("Nothing to save: the canvas is empty.")
             return None
@@ -539,7 +542,7 @@ class App:
         key answers (Y quits). Esc is also the key that closes things, and a second press should
         not throw a drawing away. `again_quits` (the close button): asked already, it quits, so
         that closing the window twice always closes it."""
-        if not self.drawing.strokes or self.saved_as() is not None or (again_quits and self.question == QUIT):
+        if self.drawing.is_empty or self.saved_as() is not None or (again_quits and self.question == QUIT):
             self.running = False
             return
         self.question = QUIT

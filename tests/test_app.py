@@ -225,6 +225,17 @@ def test_escape_asks_before_it_throws_a_drawing_away(app, answer, quits):
     assert app.running != quits and len(app.drawing.strokes) == (1 if answer != "stroke" else 2)
 
 
+def test_saving_during_a_stroke_says_to_finish_it(app, user_home):
+    events = stroke_events(SEVEN[0], app.canvas_rect.topleft, app.canvas_rect.width / app.settings.canvas.canvas_size)
+    for event in events[:-1]:  # pressed and dragged, not let go
+        app.handle_event(event)
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    assert app.message.startswith("Finish the stroke first") and not list(user_home.rglob("drawing-*.png"))
+    app.handle_event(events[-1])
+    app.handle_event(key_event(pygame.K_s, CTRL))
+    assert app.message.startswith("Saved ") and len(list(user_home.rglob("drawing-*.png"))) == 1
+
+
 def test_escape_quits_at_once_when_the_drawing_is_saved(app):
     draw_strokes(app, SEVEN)
     app.save()
