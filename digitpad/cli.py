@@ -17,8 +17,15 @@ NO_DISPLAY_DRIVERS = ("offscreen", "dummy")  # SDL's video drivers that show not
 BROKEN_PIPE_STATUS = 128 + 13  # the status a shell reports for a process ended by SIGPIPE (13)
 
 
+def program_name() -> str:
+    """How the program was started, for its usage line: digitpad-cli when the built console
+    program was; digitpad otherwise (also for python -m digitpad, whose argv[0] is __main__.py)."""
+    name = pathlib.Path(sys.argv[0]).stem
+    return name if name.startswith("digitpad") else "digitpad"
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="digitpad", description="Draw digits and see them recognised live.")
+    parser = argparse.ArgumentParser(prog=program_name(), description="Draw digits and see them recognised live.")
     parser.add_argument("--version", action="version", version=f"digitpad {__version__}")
     parser.add_argument("--self-test", action="store_true", help="recognise the bundled sample drawings and exit")
     model_help = "use this .tflite model instead of the bundled one"

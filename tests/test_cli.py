@@ -300,3 +300,14 @@ def test_predict_chooses_the_model_as_the_window_does(pictures, user_home, works
 def test_self_test_refuses_a_model_it_cannot_load(tmp_path):
     completed = run("--model", str(tmp_path / "none.tflite"), "--self-test")
     assert completed.returncode == 1 and "model file not found" in completed.stderr
+
+
+@pytest.mark.parametrize("argv0, name", [
+    ("/opt/digitpad/digitpad-cli", "digitpad-cli"), ("C:/digitpad/digitpad-cli.exe", "digitpad-cli"),
+    ("/x/digitpad/__main__.py", "digitpad"), ("digitpad", "digitpad"),
+])
+def test_the_usage_line_names_the_program_started(monkeypatch, argv0, name):
+    from digitpad import cli
+
+    monkeypatch.setattr(sys, "argv", [argv0])
+    assert cli.build_parser().format_usage().startswith(f"usage: {name} ")
