@@ -8,7 +8,7 @@ import pygame
 
 from digitpad import ink
 from digitpad.layout import CONTROL_SIZE
-from digitpad.recognition import NOT_A_DIGIT
+from digitpad.recognition import NOT_A_DIGIT, SOLID_PATCH, TOO_MUCH_INK
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -165,6 +165,8 @@ def panel_lines(state) -> list[PanelLine]:
         if not result.scribble:  # too many digits: a guess at the first twelve would mislead
             lines.append(PanelLine(guess_line(result), "guess"))
         lines.append(PanelLine(result.doubt, "doubt"))
+        if any(digit.doubt in (SOLID_PATCH, TOO_MUCH_INK) for digit in result.digits):  # the brush is too
+            lines.append(PanelLine("write larger, or with a thinner brush ( [ )", "hint"))  # thick for the size
     count = len(result.digits)
     if count > 1:
         which = f"of the first {count}" if result.scribble else f"of {count}"

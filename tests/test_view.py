@@ -120,6 +120,13 @@ def test_sure_number_and_unsure_reasons():
     assert dot[1:4] == ["not sure", "closest digit: 0", "just a dot"]  # 91 % of a dot says nothing
 
 
+@pytest.mark.parametrize("doubt, hinted", [("solid patch, not strokes", True), ("too much ink", True),
+                                           ("just a dot", False), ("low confidence (60%)", False)])
+def test_ink_too_thick_for_its_size_says_how_to_mend_it(doubt, hinted):
+    lines = texts(view.panel_lines(state(Result((digit(9), digit(0, 0.6, doubt))))))
+    assert ("write larger, or with a thinner brush ( [ )" in lines) == hinted
+
+
 @pytest.mark.parametrize("digits, guess, reason", [
     ((digit(4, 1.0, "not a digit"),), "closest digit: 4", "not a digit"),
     ((digit(3), digit(4, 0.99, "not a digit"), digit(4)), "closest digits: 344", "digit 2: not a digit"),
