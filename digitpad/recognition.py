@@ -453,9 +453,9 @@ class Recognizer:
         apart become one when a taught join decides the joined ink (learned_join_share). A piece
         that (nearly) touches a neighbour and is much narrower or shorter (settings.part_size) --
         an open 4's stem, a 5's floating flag -- becomes part of it whenever the joined ink is
-        read confidently. Two confident digits of
-        a size are never joined: the model is overconfident on odd joined shapes; nor is ink
-        joined into something far wider than a digit. Lists (shown: each piece's ink as the
+        read confidently. Two confident digits of a size are never joined (but by a taught
+        join): the model is overconfident on odd joined shapes; nor is ink joined into
+        something far wider than a digit. Lists (shown: each piece's ink as the
         user sees it, or None; members: its strokes' indices; evidence: see _predict) are
         changed in place."""
         settings = self.settings
