@@ -475,7 +475,7 @@ class Recognizer:
             # a join taught reaches further (learned_join_gap), as when joining by reading, but
             # never across a digit's gap between two sure digits
             taught_reach = learned_joins and gap < settings.learned_join_gap and (unsure or gap < settings.max_join_gap)
-            if (close and (unsure or touching or learned_joins) or taught_reach) and digit_shaped:
+            if (close and (unsure or touching) or taught_reach) and digit_shaped:  # close and taught: in reach
                 joined = preprocess.join(first, second)
                 image = preprocess.digit_to_mnist(joined.mask, settings.preprocess)
                 joined_read, joined_evidence, taught_shares = self._predict(image[None], learned_joins)
