@@ -111,23 +111,25 @@ def score_pieces(app, digits, count, seed):
 
 
 def score_digits(app, digits, conditions, numbers, seed):
-    """Real digits: {"single"/"numbers": [(right, record) of each reading]}."""
+    """Real digits: {"single"/"numbers"/"tight": [(right, record) of each reading]}; `numbers`
+    numbers laid out as folds.py lays them out, naturally and tight, each."""
     from training import pen_digits
-    from training.number_layout import compose
+    from training.number_layout import NATURAL, TIGHT, compose
 
     confident = app.settings.recognition.confident
     canvas = app.settings.canvas.canvas_size
-    rows = {"single": [], "numbers": []}
+    rows = {"single": [], "numbers": [], "tight": []}
     for name in conditions:
         condition = pen_digits.CONDITION_BY_NAME[name]
         for digit in digits:
             result = read_drawing(app, pen_digits.to_strokes(digit, condition, canvas))
             rows["single"].append((result.text == str(digit.label), record(result, confident)))
-    rng = np.random.default_rng(seed)
-    for _ in range(numbers):
-        chosen = [digits[i] for i in rng.choice(len(digits), int(rng.integers(2, 6)), replace=False)]
-        result = read_drawing(app, compose(chosen, rng, canvas, app.settings.canvas.default_brush))
-        rows["numbers"].append((result.text == "".join(str(d.label) for d in chosen), record(result, confident)))
+    for kind, layout in (("numbers", NATURAL), ("tight", TIGHT)):
+        rng = np.random.default_rng(seed if kind == "numbers" else (*seed, 1))
+        for _ in range(numbers):
+            chosen = [digits[i] for i in rng.choice(len(digits), int(rng.integers(2, 6)), replace=False)]
+            result = read_drawing(app, compose(chosen, rng, canvas, app.settings.canvas.default_brush, layout))
+            rows[kind].append((result.text == "".join(str(d.label) for d in chosen), record(result, confident)))
     return rows
 
 
@@ -225,8 +227,8 @@ def main():
         summary[fold] = figures
 
     print("\n| not_digit_above | letters | symbols | scribbles | sums | pieces of digits | single: right not sure "
-          "(rise) | numbers: right not sure (rise) |")
-    print("| --- |" + " --- |" * 7)
+          "(rise) | numbers: right not sure (rise) | tight numbers: right not sure (rise) |")
+    print("| --- |" + " --- |" * 8)
     for threshold in thresholds:
         def mean(pick, threshold=threshold):
             return float(np.mean([pick(summary[fold][threshold]) for fold in summary]))
@@ -237,7 +239,7 @@ def main():
         for key in ("sums", "pieces"):
             present = all(summary[fold][threshold][key] is not None for fold in summary)
             cells.append(f"{mean(lambda at, key=key: at[key]):.1%}" if present else "-")
-        for kind in ("single", "numbers"):
+        for kind in ("single", "numbers", "tight"):
             if not all(summary[fold][threshold]["digits"][kind]["count"] for fold in summary):
                 cells.append("-")
                 continue

@@ -115,6 +115,17 @@ def of_a_size(first, second, part_size: float) -> bool:
         and min(first.height, second.height) >= part_size * max(first.height, second.height)
 
 
+def overlapping(pieces, limit: float) -> list[bool]:
+    """Whether each piece's ink box (DigitInk.box, pieces left to right) overlaps a neighbour's
+    columns by more than limit x the taller one's height."""
+    flags = [False] * len(pieces)
+    for index, (first, second) in enumerate(zip(pieces, pieces[1:])):
+        gap = (second.box[0] - first.box[2]) / max(first.height, second.height, 1)
+        if gap < -limit:
+            flags[index] = flags[index + 1] = True
+    return flags
+
+
 def log_a_digit(chances, weight: float, odds: float = 0.0) -> list[float]:
     """weight x log(1 - q) for each piece's probability p of being no digit (the not-a-digit
     reader's), q that probability with `odds` added to its log odds (1 - p floored at

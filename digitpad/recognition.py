@@ -39,6 +39,7 @@ SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
 STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
 TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
 NOT_A_DIGIT = "not a digit"  # the not-a-digit reader (digitpad/nondigit.py) says so: above not_digit_above
+OVERLAPPING = "overlaps the digit beside it"  # neighbours' ink boxes overlap by more than max_overlap
 LOW_CONFIDENCE = "low confidence ({percent}%)"  # below `confident`; the percentage is rounded down,
 # so a value just under 80 % never reads "80%" (low_confidence)
 
@@ -256,6 +257,10 @@ class Recognizer:
                     for picture, group in zip(pictures, members, strict=True)]
         doubts, chances = self._not_digit_doubts(doubts, evidence, [stroke_readings.get(group) for group in members],
                                                  members, strokes, chances_known)
+        if join:  # not a grouping the user gave; nor pieces a taught digit had a say in
+            taught = [found is not None and bool(found[2]) for found in evidence]
+            doubts = [OVERLAPPING if overlaps and not doubt and not known else doubt for overlaps, doubt, known
+                      in zip(joining.overlapping(pieces, self.settings.max_overlap), doubts, taught, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):

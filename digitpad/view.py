@@ -8,7 +8,7 @@ import pygame
 
 from digitpad import ink
 from digitpad.layout import CONTROL_SIZE
-from digitpad.recognition import NOT_A_DIGIT, SOLID_PATCH, TOO_MUCH_INK
+from digitpad.recognition import NOT_A_DIGIT, OVERLAPPING, SOLID_PATCH, TOO_MUCH_INK
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -167,6 +167,8 @@ def panel_lines(state) -> list[PanelLine]:
         lines.append(PanelLine(result.doubt, "doubt"))
         if any(digit.doubt in (SOLID_PATCH, TOO_MUCH_INK) for digit in result.digits):  # the brush is too
             lines.append(PanelLine("write larger, or with a thinner brush ( [ )", "hint"))  # thick for the size
+        if any(digit.doubt == OVERLAPPING for digit in result.digits):
+            lines.append(PanelLine("leave a gap between digits", "hint"))
     count = len(result.digits)
     if count > 1:
         which = f"of the first {count}" if result.scribble else f"of {count}"

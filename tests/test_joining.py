@@ -116,3 +116,19 @@ def test_log_a_digit_is_the_weighted_log_of_being_a_digit(chance, weight, expect
 def test_shifted_odds_make_the_reader_less_sure():
     # log odds 0 shifted by log 1/4: q = 0.2
     assert joining.log_a_digit([0.5], 1.0, np.log(0.25)) == pytest.approx([np.log(0.8)])
+
+
+@pytest.mark.parametrize("second_left, limit, expected", [
+    (45, 0.05, [False, False]),  # apart
+    (40, 0.05, [False, False]),  # touching
+    (36, 0.05, [False, False]),  # overlapping by 0.04 of the height
+    (34, 0.05, [True, True]),  # by 0.06
+    (10, float("inf"), [False, False]),  # never
+])
+def test_neighbours_overlapping_by_more_than_the_limit_are_flagged(second_left, limit, expected):
+    assert joining.overlapping([piece(0), piece(second_left)], limit) == expected
+
+
+def test_only_the_overlapping_pair_is_flagged():
+    pieces = [piece(0), piece(60), piece(90), piece(200)]  # the second and third overlap by 0.1
+    assert joining.overlapping(pieces, 0.05) == [False, True, True, False]

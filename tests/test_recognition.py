@@ -375,3 +375,28 @@ class JoinTaughtModel(FixedModel):
 def test_a_join_taught_by_a_correction_wins_over_two_sure_pieces(model, count):
     strokes = [Stroke(((200, 100), (200, 460)), 24.0), Stroke(((240, 100), (240, 460)), 24.0)]
     assert len(Recognizer(model).recognise_strokes(strokes, 560).digits) == count
+
+
+def two_bars(second_left):
+    mask = np.zeros((300, 300), np.uint8)
+    mask[40:140, 30:50] = 1
+    mask[160:260, second_left : second_left + 20] = 1  # below the first, its columns overlapping
+    return mask
+
+
+@pytest.mark.parametrize("second_left, max_overlap, doubted", [(46, 0.05, False), (45, 0.05, False),
+                                                               (44, 0.05, True), (41, 0.05, True),
+                                                               (41, float("inf"), False)])
+def test_digits_overlapping_their_neighbour_are_not_sure(second_left, max_overlap, doubted):
+    from digitpad.recognition import OVERLAPPING
+
+    result = Recognizer(FixedModel(confident(1, 0.99)), RecognitionSettings(max_overlap=max_overlap)) \
+        .recognise_mask(two_bars(second_left))
+    assert result.text == "11"
+    assert [digit.doubt for digit in result.digits] == [OVERLAPPING if doubted else ""] * 2
+
+
+def test_a_grouping_the_user_gave_is_not_doubted_for_overlapping():
+    strokes = [Stroke(((200, 60), (200, 250)), 24.0), Stroke(((205, 300), (205, 490)), 24.0)]  # 0.09 of the height
+    result = Recognizer(FixedModel(confident(1, 0.99))).recognise_strokes(strokes, 560, groups=[[0], [1]])
+    assert result.text == "11" and result.sure

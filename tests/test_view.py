@@ -127,6 +127,13 @@ def test_ink_too_thick_for_its_size_says_how_to_mend_it(doubt, hinted):
     assert ("write larger, or with a thinner brush ( [ )" in lines) == hinted
 
 
+@pytest.mark.parametrize("doubt, hinted", [("overlaps the digit beside it", True), ("not a digit", False)])
+def test_digits_overlapping_say_to_leave_a_gap(doubt, hinted):
+    lines = texts(view.panel_lines(state(Result((digit(1, 0.99, doubt), digit(0, 0.99, doubt))))))
+    assert "digit 1: overlaps the digit beside it" in lines or not hinted
+    assert ("leave a gap between digits" in lines) == hinted
+
+
 @pytest.mark.parametrize("digits, guess, reason", [
     ((digit(4, 1.0, "not a digit"),), "closest digit: 4", "not a digit"),
     ((digit(3), digit(4, 0.99, "not a digit"), digit(4)), "closest digits: 344", "digit 2: not a digit"),
