@@ -73,7 +73,7 @@ class App:
         self.pacer = FramePacer(settings.window.frames_per_second)  # draws only when something changed
         self.model_notice = ""  # which model is used, when not the usual one, or why none is
         self.model_notice_is_error = False
-        self.saved: tuple[int, pathlib.Path] | None = None  # (drawing version, PNG) of the last save
+        self.saved: tuple[int, pathlib.Path, dict] | None = None  # (drawing version, PNG, its reading) of the last save
         self.corrections = Corrections(settings.recognition.max_digits, self.taught)  # Return, the digits, Return
         self.question: str | None = None  # FORGET or QUIT asked; the next key answers (Y: yes). One at a
         # time: asking one drops the other, so Y answers the question shown
@@ -443,7 +443,8 @@ class App:
 
     def save(self) -> pathlib.Path | None:
         """Write the drawing as PNG + JSON; returns the PNG's path. A drawing unchanged since
-        it was saved is not written again: the message names the file it is in."""
+        it was saved, and read the same, is not written again: the message names the file it is
+        in (read otherwise since, after a correction or F, it is saved anew with its new reading)."""
         strokes = self.drawing.strokes
         if self.drawing.current is not None:  # Ctrl+S with the button still down: that stroke is not in strokes
             self._say_about_drawing("Finish the stroke first (let go of the button), then Ctrl+S saves it.")
@@ -451,19 +452,20 @@ class App:
         if not strokes:
             self._say_about_drawing("Nothing to save: the canvas is empty.")
             return None
+        self.flush()
+        reading = self.result.to_json()
         path = self.saved_as()
-        if path is not None:
+        if path is not None and self.saved[2] == reading:
             self._say_about_drawing(f"Already saved as {path.name} in {path.parent}")
             return path
-        self.flush()
         size = self.settings.canvas.canvas_size
         picture = ink.render_mask(strokes, (size, size)) * 255
         try:
-            path = self.store.save_drawing(picture, [stroke.to_json() for stroke in strokes], self.result.to_json())
+            path = self.store.save_drawing(picture, [stroke.to_json() for stroke in strokes], reading)
         except OSError as error:
             self._say_about_drawing(f"Could not save: {error}", error=True)
             return None
-        self.saved = (self.drawing.version, path)
+        self.saved = (self.drawing.version, path, reading)
         self._say_about_drawing(f"Saved {path.name} in {path.parent}")
         return path
 

@@ -64,6 +64,18 @@ def test_a_split_four_corrected_reads_four_and_so_does_the_next(app, user_home):
     assert read(app, open_four(dx=25, dy=-15, gap=44)) == "4"  # the same writer's next one
 
 
+def test_a_drawing_saved_then_corrected_is_saved_again_with_its_new_reading(app, user_home):
+    import json
+
+    read(app, open_four())
+    first = app.save()
+    correct(app, "4")
+    second = app.save()  # the same strokes, read otherwise now
+    assert second != first and json.loads(second.with_suffix(".json").read_text())["result"]["text"] == "4"
+    assert json.loads(first.with_suffix(".json").read_text())["result"]["text"] != "4"  # kept as it was
+    assert app.save() == second and app.message.startswith("Already saved")
+
+
 def test_a_four_whose_stem_stands_as_far_off_as_a_digit_is_joined_again(user_home):
     """Joining by reading (the default): an "L" and a stem a third of its height to the right
     read "21"; corrected to 4, the same drawing reads 4 again (test_joining: a sure 6 and a 1 as
