@@ -521,8 +521,11 @@ class App:
     def _apply(self, correct) -> None:
         message, error = correct(self.recognizer, self.store, self.drawing.all_strokes(),
                                  self.settings.canvas.canvas_size, self.result, self.drawing.version)
-        self._say_about_drawing(message, error)
         self._read_again()
+        if not error and self.corrections.can_undo(self.drawing.version):  # taught: does it read so now?
+            self.flush()
+            message += self.corrections.still_reads(self.drawing.version, self.result.text)
+        self._say_about_drawing(message, error)
 
     def _teach_to_undo(self) -> bool:
         """True when Ctrl+Z should take back a correction: one was made and the drawing has not

@@ -37,6 +37,7 @@ class _Taught:
     version: int  # the drawing version the correction was made at
     paths: list[pathlib.Path]  # its samples, in the order taught
     joined: list[bool]  # whether each was taught as a join
+    typed: str = ""  # the number the drawing was corrected to
 
 
 def stroke_units(strokes, units) -> list[tuple[int, ...]]:
@@ -175,7 +176,7 @@ class Corrections:
         if model.adapter is None:
             return f"Read as {typed}, but this model cannot learn from it ({model.cannot_adapt}).", True
         images = recognizer.read_group_images(strokes, canvas_size, [alignment.groups[index] for index in wanted])
-        taught = _Taught(version, [], [])
+        taught = _Taught(version, [], [], typed)
         try:
             for index, image in zip(wanted, images, strict=True):
                 # what is stored (8-bit) is what is taught, so a restart rebuilds exactly this
@@ -197,6 +198,19 @@ class Corrections:
         how = f", and how {'its' if len(wanted) == 1 else 'their'} strokes go together" if joins else ""
         return (f"Corrected to {typed}: taught {len(wanted)} digit{'s' if len(wanted) != 1 else ''}{how}. "
                 f"Ctrl+Z takes it back."), False
+
+    def still_reads(self, version: int, text: str) -> str:
+        """What to add to the message when the drawing, read again after the correction made at
+        this version, still reads otherwise (`text`): a digit that looks much like the ordinary
+        digits of another label keeps its reading (digitpad.adaptation: teaching adapts to a
+        writer, and a stray correction must not turn real digits into others). "" when it reads
+        as typed, or no correction was made at this version."""
+        if not self.can_undo(version) or text == self._taught[-1].typed:
+            return ""
+        typed = self._taught[-1].typed
+        kept = [read for read, wanted in zip(text, typed) if read != wanted] if len(text) == len(typed) else []
+        like = f"like most {kept[0]}s" if len(set(kept)) == 1 else "like ordinary digits"
+        return f" It still reads {text}: it looks too much {like} to be read otherwise."
 
     def can_undo(self, version: int) -> bool:
         """Whether Ctrl+Z should take back a correction: one was made at this version."""

@@ -64,6 +64,18 @@ def test_a_split_four_corrected_reads_four_and_so_does_the_next(app, user_home):
     assert read(app, open_four(dx=25, dy=-15, gap=44)) == "4"  # the same writer's next one
 
 
+def test_a_correction_that_does_not_change_the_reading_says_so(app, user_home):
+    seven = [Stroke(((150, 130), (400, 130), (260, 460)), 24.0)]  # a 7 like most 7s
+    assert read(app, seven) == "7"
+    correct(app, "4")
+    assert app.result.text == "7"  # a stray correction does not turn real digits into others
+    assert app.message.startswith("Corrected to 4") and "It still reads 7: it looks too much like most 7s" in app.message
+    assert samples(user_home)  # taught all the same: a writer's next odd 4 may be read so
+    read(app, open_four())
+    correct(app, "4")
+    assert app.result.text == "4" and "still reads" not in app.message
+
+
 def test_a_drawing_saved_then_corrected_is_saved_again_with_its_new_reading(app, user_home):
     import json
 
