@@ -28,7 +28,7 @@ from digitpad.pacing import FramePacer
 from digitpad.recognition import EMPTY, Recognizer, Result
 from digitpad.resources import asset_path, model_path, stroke_model_path
 from digitpad.settings import Settings
-from digitpad.status import StatusLine
+from digitpad.status import StatusLine, folder_text
 from digitpad.storage import UserStore, default_user_dir
 from digitpad.stroke_reader import StrokeReader
 from digitpad.taught_files import TaughtFiles
@@ -456,7 +456,7 @@ class App:
         reading = self.result.to_json()
         path = self.saved_as()
         if path is not None and self.saved[2] == reading:
-            self._say_about_drawing(f"Already saved as {path.name} in {path.parent}")
+            self._say_about_drawing(f"Already saved as {path.name} in {folder_text(path.parent)}")
             return path
         size = self.settings.canvas.canvas_size
         picture = ink.render_mask(strokes, (size, size)) * 255
@@ -466,7 +466,7 @@ class App:
             self._say_about_drawing(f"Could not save: {error}", error=True)
             return None
         self.saved = (self.drawing.version, path, reading)
-        self._say_about_drawing(f"Saved {path.name} in {path.parent}")
+        self._say_about_drawing(f"Saved {path.name} in {folder_text(path.parent)}")
         return path
 
     @property

@@ -1,6 +1,7 @@
 """The panel's message line: what the last action did, shown only while it is true."""
 
 import dataclasses
+import pathlib
 
 
 @dataclasses.dataclass(frozen=True)
@@ -17,6 +18,16 @@ NOTHING = Message("")
 def counted(count: int, noun: str) -> str:
     """"1 digit", "3 digits": a count with its noun, plural when it is not 1."""
     return f"{count} {noun}" if count == 1 else f"{count} {noun}s"
+
+
+def folder_text(folder: pathlib.Path) -> str:
+    """A folder as a message names it: under the home folder as ~/... (shorter, so a save message
+    fits the panel in two lines), elsewhere in full."""
+    folder = pathlib.Path(folder)
+    try:
+        return str(pathlib.Path("~") / folder.relative_to(pathlib.Path.home()))
+    except (ValueError, RuntimeError):  # not under home, or no home folder known
+        return str(folder)
 
 
 class StatusLine:

@@ -8,6 +8,7 @@ import pytest
 
 import digitpad.storage
 from digitpad import view
+from digitpad.status import folder_text
 from digitpad.drawing import Stroke
 from digitpad.settings import WindowSettings
 from tests.conftest import balanced_sample
@@ -557,7 +558,7 @@ def test_saving_an_unchanged_drawing_again_writes_nothing(app, user_home, change
     assert count_files(drawings) == 2
     app.handle_event(key_event(pygame.K_s, CTRL))
     assert count_files(drawings) == 2 and not app.message_is_error
-    assert app.message == f"Already saved as {first.name} in {first.parent}"
+    assert app.message == f"Already saved as {first.name} in {folder_text(first.parent)}"
     for step in CHANGES[change]:
         if isinstance(step, list):
             draw_strokes(app, step)

@@ -1,6 +1,6 @@
 import pytest
 
-from digitpad.status import StatusLine, counted
+from digitpad.status import StatusLine, counted, folder_text
 
 
 @pytest.mark.parametrize("about, shown_later", [(3, ""), (None, "hello")])
@@ -24,3 +24,13 @@ def test_clear_and_a_new_message():
 @pytest.mark.parametrize("count, text", [(0, "0 strokes"), (1, "1 stroke"), (2, "2 strokes")])
 def test_counted_says_the_plural_when_it_is_not_one(count, text):
     assert counted(count, "stroke") == text
+
+
+@pytest.mark.parametrize("folder, shown", [("home/me/.local/share/digitpad/drawings", "~/.local/share/digitpad/drawings"),
+                                           ("home/me", "~"), ("srv/drawings", "srv/drawings")])
+def test_folders_under_home_are_named_from_it(tmp_path, monkeypatch, folder, shown):
+    import pathlib
+
+    monkeypatch.setattr(pathlib.Path, "home", classmethod(lambda cls: tmp_path / "home" / "me"))
+    expected = str(pathlib.Path(shown)) if shown.startswith("~") else str(tmp_path / shown)
+    assert folder_text(tmp_path / folder) == expected
