@@ -73,6 +73,7 @@ class TrainingConfig:
     pen_share: float  # share of each stage-2 batch that is pen digits
     pen_learning_rate: float  # peak learning rate of stage 2
     pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
+    pen_variants: bool  # stage 2 adds the stroke model's ways of writing to pen digits (flagged 1s, ...)
     save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
     stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
     grouping_prior: bool  # also learn the grouping prior from the pen digits (grouping-prior.json)
@@ -107,6 +108,8 @@ def parse_args(argv=None) -> TrainingConfig:
     parser.add_argument("--pen-share", type=float, default=0.33, help="share of each stage-2 batch from pen digits")
     parser.add_argument("--pen-learning-rate", type=float, default=3e-4, help="peak learning rate of stage 2")
     parser.add_argument("--pen-mnist-per-epoch", type=int, default=30000, help="MNIST images per stage-2 epoch")
+    parser.add_argument("--no-pen-variants", action="store_true",
+                        help="stage 2 draws pen digits as written, without added flags, bars and slashes")
     parser.add_argument("--save-stage-one", type=pathlib.Path, default=None, metavar="KERAS",
                         help="also save stage 1's model there (the fold runs start from it with --base-model)")
     parser.add_argument("--no-stroke-model", action="store_true",
@@ -161,6 +164,7 @@ def parse_args(argv=None) -> TrainingConfig:
         pen_share=args.pen_share,
         pen_learning_rate=args.pen_learning_rate,
         pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
+        pen_variants=not args.no_pen_variants,
         save_stage_one=args.save_stage_one,
         stroke_model=pen_training and not args.no_stroke_model,
         grouping_prior=pen_training and not args.no_grouping_prior,
@@ -311,10 +315,13 @@ def train_with_pen(model, config: TrainingConfig, train_split, validation_split,
     Returns (model, history, seconds)."""
     from training.mixed import MnistAndPenDigits
     from training.pen_render import PenRenderer
+    from training.stroke_model import StrokeTrainingSettings
 
+    variants = StrokeTrainingSettings() if config.pen_variants else None  # as often as the stroke model gets them
     batches = MnistAndPenDigits(*train_split, pen_train, batch_size=config.batch_size, seed=config.seed + 1,
                                 pen_share=config.pen_share, mnist_per_epoch=config.pen_mnist_per_epoch,
-                                epochs=config.pen_epochs, workers=1, use_multiprocessing=True)
+                                epochs=config.pen_epochs, workers=1, use_multiprocessing=True,
+                                writing_variants=variants)
     pen_images = PenRenderer().render_many(pen_validation, seed=config.seed)
     validation_images = np.concatenate([validation_split[0].astype(np.float32) / 255.0, pen_images])[..., None]
     pen_labels = [digit.label for digit in pen_validation]
@@ -452,6 +459,7 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
         pen_epochs=config.pen_epochs if config.pen_training else 0,
         pen_share=config.pen_share if config.pen_training else 0.0,
         pen_learning_rate=config.pen_learning_rate if config.pen_training else None,
+        pen_variants=config.pen_variants if config.pen_training else None,
         hold_out_fold=config.hold_out_fold,
         seed=config.seed,
         precision=config.precision,

@@ -29,6 +29,19 @@ def test_every_pen_digit_is_drawn_each_epoch_when_there_is_room(mnist_test, pen)
     assert set(drawn) == set(range(len(pen)))
 
 
+def test_writing_variants_are_added_to_pen_digits_only(mnist_test, pen):
+    from training.stroke_model import StrokeTrainingSettings
+
+    always = StrokeTrainingSettings(slashed_zero_probability=1.0, crossed_seven_probability=1.0,
+                                    flagged_one_probability=1.0)
+    arguments = dict(batch_size=32, seed=0, pen_share=0.5, mnist_per_epoch=160)
+    plain, _ = MnistAndPenDigits(*mnist_test, pen, **arguments)[0]
+    varied, labels = MnistAndPenDigits(*mnist_test, pen, writing_variants=always, **arguments)[0]
+    changed = np.abs(plain - varied).reshape(len(labels), -1).max(axis=1) > 0.1
+    assert not changed[:16].any()  # MNIST: drawn as without
+    assert changed[16:][np.isin(labels[16:], (0, 1, 7))].all()  # a slash, a bar or a flag each
+
+
 @pytest.mark.parametrize("share", [0.0, 1.0])
 def test_bad_share_says_so(mnist_test, pen, share):
     with pytest.raises(ValueError, match="pen_share"):

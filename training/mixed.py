@@ -38,7 +38,7 @@ class MnistAndPenDigits(keras.utils.PyDataset):
 
     def __init__(self, mnist_images, mnist_labels, pen, batch_size: int, seed: int, pen_share: float,
                  mnist_per_epoch: int, epochs: int | None = None, settings: AugmentSettings | None = None,
-                 renderer: PenRenderer | None = None, **kwargs):
+                 renderer: PenRenderer | None = None, writing_variants=None, **kwargs):
         super().__init__(**kwargs)
         if not 0.0 < pen_share < 1.0:
             raise ValueError(f"pen_share must be between 0 and 1 (exclusive), got {pen_share}")
@@ -55,6 +55,8 @@ class MnistAndPenDigits(keras.utils.PyDataset):
         self.epochs = epochs
         self.settings = settings or AugmentSettings()
         self.renderer = renderer or PenRenderer()
+        self.writing_variants = writing_variants  # StrokeTrainingSettings, or None: the flags of 1s, bars of
+        # 7s and slashes of 0s the stroke model learns from (training/stroke_model.writing_variant)
         self.epoch = 0
         self._shuffle()
 
@@ -77,7 +79,13 @@ class MnistAndPenDigits(keras.utils.PyDataset):
         pen_rows = self.pen_order[index * self.pen_per_batch : (index + 1) * self.pen_per_batch]
         mnist = [augment_image(self.mnist_images[row].astype(np.float32) / 255.0, rng, settings,
                                int(self.mnist_labels[row])) for row in mnist_rows]
-        pen = [self.renderer.render(self.pen[row], rng) for row in pen_rows]
+        digits = [self.pen[row] for row in pen_rows]
+        if self.writing_variants is not None:  # from a generator of their own (MNIST is augmented as without)
+            from training.stroke_model import writing_variant
+
+            variant_rng = np.random.default_rng((self.seed, self.epoch, index, 1))
+            digits = [writing_variant(digit, variant_rng, self.writing_variants) for digit in digits]
+        pen = [self.renderer.render(digit, rng) for digit in digits]
         images = np.stack(mnist + pen)[..., None]
         labels = np.concatenate([self.mnist_labels[mnist_rows], self.pen_labels[pen_rows]])
         return images, labels
