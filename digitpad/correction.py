@@ -208,7 +208,9 @@ class Corrections:
         if not self.can_undo(version) or text == self._taught[-1].typed:
             return ""
         typed = self._taught[-1].typed
-        kept = [read for read, wanted in zip(text, typed) if read != wanted] if len(text) == len(typed) else []
+        kept = []
+        if len(text) == len(typed):
+            kept = [read for read, wanted in zip(text, typed, strict=True) if read != wanted]
         like = f"like most {kept[0]}s" if len(set(kept)) == 1 else "like ordinary digits"
         return f" It still reads {text}: it looks too much {like} to be read otherwise."
 

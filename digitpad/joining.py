@@ -119,7 +119,7 @@ def overlapping(pieces, limit: float) -> list[bool]:
     """Whether each piece's ink box (DigitInk.box, pieces left to right) overlaps a neighbour's
     columns by more than limit x the taller one's height."""
     flags = [False] * len(pieces)
-    for index, (first, second) in enumerate(zip(pieces, pieces[1:])):
+    for index, (first, second) in enumerate(zip(pieces, pieces[1:], strict=False)):
         gap = (second.box[0] - first.box[2]) / max(first.height, second.height, 1)
         if gap < -limit:
             flags[index] = flags[index + 1] = True

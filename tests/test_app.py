@@ -8,9 +8,9 @@ import pytest
 
 import digitpad.storage
 from digitpad import view
-from digitpad.status import folder_text
 from digitpad.drawing import Stroke
 from digitpad.settings import WindowSettings
+from digitpad.status import folder_text
 from tests.conftest import balanced_sample
 from tests.replay import draw_strokes, key_event, settle, stroke_events
 from training import pen_digits

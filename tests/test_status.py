@@ -26,8 +26,11 @@ def test_counted_says_the_plural_when_it_is_not_one(count, text):
     assert counted(count, "stroke") == text
 
 
-@pytest.mark.parametrize("folder, shown", [("home/me/.local/share/digitpad/drawings", "~/.local/share/digitpad/drawings"),
-                                           ("home/me", "~"), ("srv/drawings", "srv/drawings")])
+@pytest.mark.parametrize("folder, shown", [
+    ("home/me/.local/share/digitpad/drawings", "~/.local/share/digitpad/drawings"),
+    ("home/me", "~"),
+    ("srv/drawings", "srv/drawings"),
+])
 def test_folders_under_home_are_named_from_it(tmp_path, monkeypatch, folder, shown):
     import pathlib
 
