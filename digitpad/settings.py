@@ -88,7 +88,7 @@ class RecognitionSettings:
     # 0.998, +0.41 at 0.995)
     max_overlap: float = 0.05  # two neighbouring digits whose ink boxes overlap by more than this x
     # the taller one's height are both "not sure": digits of a number stand side by side, and
-    # two readings that overlap are more often a letter cut in two ("a" read 92) than digits
+    # two readings that overlap are more often a letter cut in two (a cursive n read 92) than digits
     # (pen digits laid out tight overlap by at most 0.03 when read; bench/README). math.inf: never
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
     grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
