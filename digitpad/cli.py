@@ -88,6 +88,7 @@ def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict
     named as such. With `inside`, each digit of the record also says what the inside view
     shows (digitpad/inside.py)."""
     from digitpad import preprocess
+    from digitpad.recognition import percent_text
 
     result = recognizer.recognise_picture(picture)
     record = {"file": str(path), **result.to_json(), "found": len(result.digits)}
@@ -107,7 +108,7 @@ def describe(path, picture, recognizer, inside: bool = False) -> tuple[str, dict
     verdict = "" if result.sure else f" (not sure: {record['doubt']})"
     if not result.judged_by_confidence:  # as the panel: the digits' confidence says nothing of such ink
         return f"{path}: {result.text}{verdict}", record
-    return f"{path}: {result.text} {result.confidence:.1%}{verdict}", record
+    return f"{path}: {result.text} {percent_text(result.confidence)}{verdict}", record
 
 
 def predict(files, as_json: bool, model_file=None, adapt: bool = True, inside: bool = False) -> int:

@@ -15,7 +15,7 @@ import pathlib
 import numpy as np
 
 from digitpad.adaptation import AdaptedModel, load_reference, normalise, reference_path
-from digitpad.recognition import LOW_CONFIDENCE, Result, touched_by_eraser
+from digitpad.recognition import LOW_CONFIDENCE, Result, touched_by_eraser, whole_percent
 from digitpad.stroke_features import strokes_to_sequence
 
 NEAREST_COUNT = 5  # reference digits shown, nearest first
@@ -100,7 +100,7 @@ class Inside:
 def say(probabilities) -> str:
     """(10,) probabilities -> "7 (62 %)"."""
     best = int(np.argmax(probabilities))
-    return f"{best} ({probabilities[best]:.0%})".replace("%", " %")
+    return f"{best} ({whole_percent(probabilities[best])} %)"
 
 
 def read_inside(result: Result, index: int, model, reference: ReferenceDigits | None = None,

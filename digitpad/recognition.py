@@ -44,9 +44,21 @@ LOW_CONFIDENCE = "low confidence ({percent}%)"  # below `confident`; the percent
 # so a value just under 80 % never reads "80%" (low_confidence)
 
 
+def whole_percent(probability: float) -> int:
+    """A probability in [0, 1] as a whole percentage, rounded down (0.7999 -> 79, never 80), as
+    every percentage of a reading is shown, so that one probability never shows as two numbers
+    (the float error of 0.29 x 100 = 28.999... is rounded away first)."""
+    return math.floor(round(float(probability) * 100, 6))
+
+
+def percent_text(probability: float) -> str:
+    """"62%": a probability as the panel and `predict` show it (whole_percent)."""
+    return f"{whole_percent(probability)}%"
+
+
 def low_confidence(confidence: float) -> str:
     """The LOW_CONFIDENCE doubt of a probability in [0, 1], its percentage rounded down."""
-    return LOW_CONFIDENCE.format(percent=math.floor(confidence * 100))
+    return LOW_CONFIDENCE.format(percent=whole_percent(confidence))
 
 
 @dataclasses.dataclass(frozen=True)

@@ -8,7 +8,7 @@ import pygame
 
 from digitpad import ink
 from digitpad.layout import CONTROL_SIZE
-from digitpad.recognition import NOT_A_DIGIT, OVERLAPPING, SOLID_PATCH, TOO_MUCH_INK
+from digitpad.recognition import NOT_A_DIGIT, OVERLAPPING, SOLID_PATCH, TOO_MUCH_INK, percent_text
 from digitpad.resources import asset_path
 
 BACKGROUND = (24, 26, 32)
@@ -159,15 +159,16 @@ def panel_lines(state) -> list[PanelLine]:
     if not result.digits:
         return lines + [PanelLine("Draw a digit", "heading"), PanelLine("or a whole number, left to right", "hint")]
     if result.sure:
-        lines += [PanelLine(result.text, "number"), PanelLine(f"{result.confidence:.0%} sure", "sure")]
+        lines += [PanelLine(result.text, "number"), PanelLine(f"{percent_text(result.confidence)} sure", "sure")]
     else:
         lines.append(PanelLine("not sure", "unsure"))
         if not result.scribble:  # too many digits: a guess at the first twelve would mislead
             lines.append(PanelLine(guess_line(result), "guess"))
         lines.append(PanelLine(result.doubt, "doubt"))
-        if any(digit.doubt in (SOLID_PATCH, TOO_MUCH_INK) for digit in result.digits):  # the brush is too
-            lines.append(PanelLine("write larger, or with a thinner brush ( [ )", "hint"))  # thick for the size
-        if any(digit.doubt == OVERLAPPING for digit in result.digits):
+        named = next((digit.doubt for digit in result.digits if not digit.sure), "")  # the reason shown
+        if named in (SOLID_PATCH, TOO_MUCH_INK) and not result.scribble:  # the brush is too thick for the size
+            lines.append(PanelLine("write larger, or with a thinner brush ( [ )", "hint"))
+        if named == OVERLAPPING and not result.scribble:
             lines.append(PanelLine("leave a gap between digits", "hint"))
     count = len(result.digits)
     if count > 1:
@@ -182,7 +183,7 @@ def guess_line(result) -> str:
     "not a digit"), so it names the closest digits only."""
     if not result.judged_by_confidence:
         return f"closest digit{'s' if len(result.digits) > 1 else ''}: {result.text}"
-    return f"best guess: {result.text}  ({result.confidence:.0%})"
+    return f"best guess: {result.text}  ({percent_text(result.confidence)})"
 
 
 def panel_footer(state) -> str:
@@ -318,7 +319,7 @@ def _plan_bars(digit, fonts, unit, area) -> tuple[PlacedBar, ...]:
     bars = []
     for value, probability in enumerate(digit.probabilities):
         middle = area.y + value * row + row // 2
-        percent = f"{probability:.0%}"
+        percent = percent_text(probability)
         bars.append(PlacedBar(
             PlacedText(str(value), font, TEXT, _text_rect(font, str(value), midleft=(area.x, middle))),
             PlacedText(percent, font, MUTED, _text_rect(font, percent, midright=(area.right, middle))),

@@ -10,7 +10,7 @@ from digitpad import cli
 from digitpad.drawing import Stroke
 from digitpad.ink import render_mask
 from digitpad.inside import NEAREST_COUNT, load_reference_digits, nearest, read_inside, say
-from digitpad.recognition import Recognizer, combine_readings
+from digitpad.recognition import Recognizer, combine_readings, whole_percent
 from digitpad.resources import model_path, stroke_model_path
 from digitpad.stroke_reader import StrokeReader
 
@@ -59,7 +59,7 @@ def test_a_drawn_digit_shows_both_readings_maps_and_its_pen_path(reading_recogni
     assert np.allclose(combined, digit.probabilities, atol=1e-6)
     assert inside.verdict == (f"picture: {say(inside.picture)}, pen path: {say(inside.pen)}, "
                               f"together: {say(digit.probabilities)}")
-    assert inside.verdict.endswith(f"together: {digit.digit} ({digit.confidence:.0%})".replace("%", " %"))
+    assert inside.verdict.endswith(f"together: {digit.digit} ({whole_percent(digit.confidence)} %)")
     # a pen lift for each stroke after the first
     assert (inside.pen_path[:, 4] > 0).any() == (len(strokes) > 1)
     assert sum(n.label == digit.digit for n in inside.nearest) >= 3

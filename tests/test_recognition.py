@@ -302,6 +302,13 @@ def test_low_confidence_is_rounded_down(confidence, shown):
     assert low_confidence(confidence) == f"low confidence ({shown})"
 
 
+@pytest.mark.parametrize("probability, whole", [(0.29, 29), (0.57, 57), (0.6799, 67), (0.999999, 99), (1.0, 100)])
+def test_percentages_are_whole_and_rounded_down(probability, whole):
+    from digitpad.recognition import percent_text, whole_percent
+
+    assert whole_percent(probability) == whole and percent_text(probability) == f"{whole}%"
+
+
 def test_just_under_the_bar_reads_below_it():
     recognizer = Recognizer(FixedModel(confident(7, 0.7996)))
     assert recognizer.recognise_strokes(SEVEN, 560).digits[0].doubt == "low confidence (79%)"

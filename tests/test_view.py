@@ -127,11 +127,19 @@ def test_ink_too_thick_for_its_size_says_how_to_mend_it(doubt, hinted):
     assert ("write larger, or with a thinner brush ( [ )" in lines) == hinted
 
 
-@pytest.mark.parametrize("doubt, hinted", [("overlaps the digit beside it", True), ("not a digit", False)])
-def test_digits_overlapping_say_to_leave_a_gap(doubt, hinted):
-    lines = texts(view.panel_lines(state(Result((digit(1, 0.99, doubt), digit(0, 0.99, doubt))))))
-    assert "digit 1: overlaps the digit beside it" in lines or not hinted
-    assert ("leave a gap between digits" in lines) == hinted
+@pytest.mark.parametrize("first, second, hinted", [("overlaps the digit beside it", "overlaps the digit beside it", True),
+                                                   ("not a digit", "not a digit", False),
+                                                   ("not a digit", "overlaps the digit beside it", False)])
+def test_digits_overlapping_say_to_leave_a_gap(first, second, hinted):
+    lines = texts(view.panel_lines(state(Result((digit(1, 0.99, first), digit(0, 0.99, second))))))
+    assert f"digit 1: {first}" in lines
+    assert ("leave a gap between digits" in lines) == hinted  # a hint for the reason shown only
+
+
+@pytest.mark.parametrize("confidence, shown", [(0.6799, "67%"), (0.29, "29%"), (0.999, "99%")])
+def test_one_probability_shows_as_one_percentage(confidence, shown):
+    lines = texts(view.panel_lines(state(Result((digit(9, confidence, f"low confidence ({shown})"),)))))
+    assert f"best guess: 9  ({shown})" in lines and f"low confidence ({shown})" in lines
 
 
 @pytest.mark.parametrize("digits, guess, reason", [
