@@ -121,14 +121,39 @@ def test_shifted_odds_make_the_reader_less_sure():
 @pytest.mark.parametrize("second_left, limit, expected", [
     (45, 0.05, [False, False]),  # apart
     (40, 0.05, [False, False]),  # touching
-    (36, 0.05, [False, False]),  # overlapping by 0.04 of the height
+    (36, 0.05, [False, False]),  # reaching in by 0.04 of the height
     (34, 0.05, [True, True]),  # by 0.06
     (10, float("inf"), [False, False]),  # never
 ])
-def test_neighbours_overlapping_by_more_than_the_limit_are_flagged(second_left, limit, expected):
+def test_neighbours_reaching_into_each_other_by_more_than_the_limit_are_flagged(second_left, limit, expected):
     assert joining.overlapping([piece(0), piece(second_left)], limit) == expected
 
 
 def test_only_the_overlapping_pair_is_flagged():
     pieces = [piece(0), piece(60), piece(90), piece(200)]  # the second and third overlap by 0.1
     assert joining.overlapping(pieces, 0.05) == [False, True, True, False]
+
+
+def leaning(left, top, rows, step):
+    """A piece of a 2 px wide stroke, one row after another, `step` px further right each row."""
+    mask = np.zeros((rows, step * rows + 2), np.uint8)
+    for row in range(rows):
+        mask[row, step * row : step * row + 2] = 1
+    return DigitInk(mask, (left, top, left + mask.shape[1], top + rows))
+
+
+def test_boxes_overlapping_with_a_gap_on_every_row_are_not_flagged():
+    first = leaning(0, 0, 100, 1)  # leaning right, from column 0 at the top to 100 at the bottom
+    second = leaning(30, 0, 100, 1)  # the same shape 30 px further right: the boxes overlap by 0.7
+    assert joining.overlapping([first, second], 0.05) == [False, False]
+
+
+def test_pieces_without_a_row_in_common_are_not_flagged():
+    above, below = piece(0, 100, 0, 40), piece(20, 100, 60, 40)  # columns overlap, rows do not
+    assert joining.overlapping([above, below], 0.05) == [False, False]
+
+
+def test_row_extents_are_in_canvas_pixels():
+    mask = np.zeros((3, 5), np.uint8)
+    mask[0, 1:3] = mask[2, 4] = 1
+    assert joining.row_extents(DigitInk(mask, (10, 20, 15, 23))) == {20: (11, 13), 22: (14, 15)}

@@ -384,26 +384,30 @@ def test_a_join_taught_by_a_correction_wins_over_two_sure_pieces(model, count):
     assert len(Recognizer(model).recognise_strokes(strokes, 560).digits) == count
 
 
-def two_bars(second_left):
-    mask = np.zeros((300, 300), np.uint8)
-    mask[40:140, 30:50] = 1
-    mask[160:260, second_left : second_left + 20] = 1  # below the first, its columns overlapping
-    return mask
+TWO_ONES = [Stroke(((200, 100), (200, 460)), 24.0), Stroke(((330, 100), (330, 460)), 24.0)]
 
 
-@pytest.mark.parametrize("second_left, max_overlap, doubted", [(46, 0.05, False), (45, 0.05, False),
-                                                               (44, 0.05, True), (41, 0.05, True),
-                                                               (41, float("inf"), False)])
-def test_digits_overlapping_their_neighbour_are_not_sure(second_left, max_overlap, doubted):
+@pytest.mark.parametrize("groups, doubted", [(None, True), ([[0], [1]], False)])  # a grouping the user gave: asked not
+def test_digits_reaching_into_their_neighbour_are_not_sure(monkeypatch, groups, doubted):
+    from digitpad import joining
     from digitpad.recognition import OVERLAPPING
 
-    result = Recognizer(FixedModel(confident(1, 0.99)), RecognitionSettings(max_overlap=max_overlap)) \
-        .recognise_mask(two_bars(second_left))
+    monkeypatch.setattr(joining, "overlapping", lambda pieces, limit: [True] * len(pieces))  # geometry: test_joining
+    result = Recognizer(FixedModel(confident(1, 0.99))).recognise_strokes(TWO_ONES, 560, groups=groups)
     assert result.text == "11"
     assert [digit.doubt for digit in result.digits] == [OVERLAPPING if doubted else ""] * 2
 
 
-def test_a_grouping_the_user_gave_is_not_doubted_for_overlapping():
-    strokes = [Stroke(((200, 60), (200, 250)), 24.0), Stroke(((205, 300), (205, 490)), 24.0)]  # 0.09 of the height
-    result = Recognizer(FixedModel(confident(1, 0.99))).recognise_strokes(strokes, 560, groups=[[0], [1]])
-    assert result.text == "11" and result.sure
+def test_two_ones_side_by_side_are_sure():
+    assert Recognizer(FixedModel(confident(1, 0.99))).recognise_strokes(TWO_ONES, 560).sure
+
+
+def test_a_four_leaning_under_the_seven_before_it_is_not_doubted_for_overlapping():
+    """A try-out's "74": the 4's "L" leans left under the 7's foot, so their ink boxes overlap,
+    but every row shows a gap between them."""
+    def stroke(*points):
+        return Stroke(tuple((x * 5.6, y * 5.6) for x, y in points), 24.0)
+
+    strokes = [stroke((20, 30), (38, 30), (26, 70)), stroke((52, 30), (38, 58), (60, 58)), stroke((54, 42), (54, 72))]
+    result = real_recognizer().recognise_strokes(strokes, 560)
+    assert result.text == "74" and result.sure

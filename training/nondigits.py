@@ -340,6 +340,7 @@ GLYPH_SETS = {  # font -> (kind, characters, held out)
     "japanese": ("letters", "#$%&'()*+,-./0125678" + "9:ADEFGHIJMNOPTUVWXZ[\\]^_`" + "abcdfghlnqrsxyz{|}", False),
     "astrology": ("symbols", "!$%&'+-/:<=>?@[]_`{|}~", False),
     "mathupp": ("symbols", "!\"#$&':;@^_bcegijklnowxz|", False),
+    "mathlow": ("symbols", "!\"#$&':;<>@^bceghiknwx", False),  # ±, ≤, Π, Σ, √, ∪, ∈, arrows, ∇, ÷, ...
     "symbolic": ("symbols", "FGIJLMNQRSTUVWXYZ[]^`abcdeghmnp~", False),
     "meteorology": ("symbols", "$&'():;_`|", True),
 }
