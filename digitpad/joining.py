@@ -17,6 +17,7 @@ digit, the 5 beside it does not.
 
 import dataclasses
 
+import cv2
 import numpy as np
 
 from digitpad import join_prior, preprocess
@@ -128,19 +129,39 @@ def row_extents(piece) -> dict[int, tuple[int, int]]:
     return {int(top + row): (int(start + a), int(start + b)) for row, a, b in zip(rows, left, right, strict=True)}
 
 
-def overlapping(pieces, limit: float) -> list[bool]:
-    """Whether each piece (DigitInk, left to right) reaches into a neighbour's ink: on some row
-    both have ink, the right one's begins more than limit x the taller one's height left of where
-    the left one's ends. Ink boxes alone would flag a 4 whose "L" leans under the 7 before it,
-    though every row shows a gap between them; pieces without a row in common are never flagged."""
+def ink_gap(first, second) -> float:
+    """The shortest distance, in canvas pixels, between the ink of two DigitInk pieces (0 where
+    they touch), over the box holding both."""
+    left, top = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
+    right, bottom = max(first.box[2], second.box[2]), max(first.box[3], second.box[3])
+    planes = []
+    for piece in (first, second):
+        plane = np.zeros((bottom - top, right - left), np.uint8)
+        x, y = piece.box[0] - left, piece.box[1] - top
+        plane[y : y + piece.mask.shape[0], x : x + piece.mask.shape[1]] = piece.mask > 0
+        planes.append(plane)
+    if not planes[0].any() or not planes[1].any():
+        return float("inf")
+    outside = np.where(planes[0] > 0, 0, 255).astype(np.uint8)  # 0 on the first piece's ink
+    distance = cv2.distanceTransform(outside, cv2.DIST_L2, cv2.DIST_MASK_PRECISE)
+    return float(distance[planes[1] > 0].min())
+
+
+def overlapping(pieces, limit: float, near: float = 0.0) -> list[bool]:
+    """Whether each piece (DigitInk, left to right) overlaps a neighbour: their ink boxes overlap
+    by more than limit x the taller one's height, and either on some row both have ink the right
+    one's begins that far left of where the left one's ends, or their ink comes within near x
+    that height. Boxes alone would flag a 4 whose "L" leans under the 7 before it with a clear
+    gap on every row; a letter's pieces reach into each other or nearly touch."""
     flags = [False] * len(pieces)
     extents = [row_extents(piece) for piece in pieces]
     for index, (first, second) in enumerate(zip(pieces, pieces[1:], strict=False)):
-        shared = extents[index].keys() & extents[index + 1].keys()
-        if not shared:
+        height = max(first.height, second.height, 1)
+        if first.box[2] - second.box[0] <= limit * height:
             continue
-        reach = max(extents[index][row][1] - extents[index + 1][row][0] for row in shared)
-        if reach > limit * max(first.height, second.height, 1):
+        shared = extents[index].keys() & extents[index + 1].keys()
+        reach = max((extents[index][row][1] - extents[index + 1][row][0] for row in shared), default=-np.inf)
+        if reach > limit * height or ink_gap(first, second) <= near * height:
             flags[index] = flags[index + 1] = True
     return flags
 

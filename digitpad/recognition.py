@@ -271,8 +271,9 @@ class Recognizer:
                                                  members, strokes, chances_known)
         if join:  # not a grouping the user gave; nor pieces a taught digit had a say in
             taught = [found is not None and bool(found[2]) for found in evidence]
-            doubts = [OVERLAPPING if overlaps and not doubt and not decided else doubt for overlaps, doubt, decided
-                      in zip(joining.overlapping(pieces, self.settings.max_overlap), doubts, taught, strict=True)]
+            overlaps = joining.overlapping(pieces, self.settings.max_overlap, self.settings.overlap_near)
+            doubts = [OVERLAPPING if overlapping and not doubt and not decided else doubt
+                      for overlapping, doubt, decided in zip(overlaps, doubts, taught, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
 
     def _predict(self, images, learned_joins: bool = False):

@@ -86,11 +86,14 @@ class RecognitionSettings:
     # Chosen on the cross-writer folds (bench/nondigits.py): the lowest of 0.995-0.9998 that shows
     # at most 0.3 points more right single digits "not sure" (with the two stroke models: +0.27 at
     # 0.998, +0.41 at 0.995)
-    max_overlap: float = 0.05  # two neighbouring digits are both "not sure" when, on a row both have
-    # ink, one reaches into the other's by more than this x the taller one's height
-    # (joining.overlapping): digits of a number stand side by side, and two readings that overlap
-    # are more often a letter cut in two (a cursive n read 92) than digits (pen digits laid out
-    # tight overlap by at most 0.03 when read; bench/README). math.inf: never
+    max_overlap: float = 0.05  # two neighbouring digits are both "not sure" when their ink boxes
+    # overlap by more than this x the taller one's height and, on a row both have ink, one reaches
+    # that far into the other's, or their ink comes within overlap_near (joining.overlapping):
+    # digits of a number stand side by side, and two readings that overlap are more often a letter
+    # cut in two (a cursive n read 92) than digits (pen digits laid out tight overlap by at most
+    # 0.03 when read; bench/README). math.inf: never
+    overlap_near: float = 0.05  # ... x the taller one's height: a letter's pieces nearly touch; a 4
+    # leaning its "L" under the 7 before it, with a clear gap on every row, is left alone
     preprocess: PreprocessSettings = PreprocessSettings()  # how ink becomes 28x28 inputs
     grouping: GroupingSettings = PROPOSAL  # how a drawing's strokes are grouped into the pieces
     # that joining by reading starts from (digitpad.grouping.PROPOSAL)

@@ -157,3 +157,14 @@ def test_row_extents_are_in_canvas_pixels():
     mask = np.zeros((3, 5), np.uint8)
     mask[0, 1:3] = mask[2, 4] = 1
     assert joining.row_extents(DigitInk(mask, (10, 20, 15, 23))) == {20: (11, 13), 22: (14, 15)}
+
+
+@pytest.mark.parametrize("gap_rows, near, flagged", [(20, 0.05, False), (4, 0.05, True), (4, 0.0, False)])
+def test_pieces_whose_boxes_overlap_and_ink_nearly_touches_are_flagged(gap_rows, near, flagged):
+    above, below = piece(0, 100, 0, 100), piece(20, 100, 100 + gap_rows, 100)  # columns overlap by 0.8
+    assert joining.overlapping([above, below], 0.05, near) == [flagged, flagged]
+
+
+def test_ink_gap_is_the_shortest_distance_between_the_inks():
+    assert joining.ink_gap(piece(0, 10, 0, 10), piece(30, 10, 0, 10)) == pytest.approx(21, abs=0.5)
+    assert joining.ink_gap(piece(0, 10), piece(5, 10)) == 0.0

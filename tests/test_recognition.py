@@ -392,7 +392,7 @@ def test_digits_reaching_into_their_neighbour_are_not_sure(monkeypatch, groups, 
     from digitpad import joining
     from digitpad.recognition import OVERLAPPING
 
-    monkeypatch.setattr(joining, "overlapping", lambda pieces, limit: [True] * len(pieces))  # geometry: test_joining
+    monkeypatch.setattr(joining, "overlapping", lambda pieces, *limits: [True] * len(pieces))  # geometry: test_joining
     result = Recognizer(FixedModel(confident(1, 0.99))).recognise_strokes(TWO_ONES, 560, groups=groups)
     assert result.text == "11"
     assert [digit.doubt for digit in result.digits] == [OVERLAPPING if doubted else ""] * 2

@@ -127,9 +127,11 @@ def test_ink_too_thick_for_its_size_says_how_to_mend_it(doubt, hinted):
     assert ("write larger, or with a thinner brush ( [ )" in lines) == hinted
 
 
-@pytest.mark.parametrize("first, second, hinted", [("overlaps the digit beside it", "overlaps the digit beside it", True),
-                                                   ("not a digit", "not a digit", False),
-                                                   ("not a digit", "overlaps the digit beside it", False)])
+@pytest.mark.parametrize("first, second, hinted", [
+    ("overlaps the digit beside it", "overlaps the digit beside it", True),
+    ("not a digit", "not a digit", False),
+    ("not a digit", "overlaps the digit beside it", False),
+])
 def test_digits_overlapping_say_to_leave_a_gap(first, second, hinted):
     lines = texts(view.panel_lines(state(Result((digit(1, 0.99, first), digit(0, 0.99, second))))))
     assert f"digit 1: {first}" in lines
