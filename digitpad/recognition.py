@@ -39,7 +39,7 @@ SOLID_PATCH = "solid patch, not strokes"  # max_ink_depth or max_stroke_share
 STROKES_TOO_LONG = "scribble: strokes too long"  # max_ink_length
 TOO_MANY_HOLES = "scribble: too many holes"  # max_holes
 NOT_A_DIGIT = "not a digit"  # the not-a-digit reader (digitpad/nondigit.py) says so: above not_digit_above
-OVERLAPPING = "overlaps the digit beside it"  # neighbours reach into each other's ink (max_overlap)
+OVERLAPPING = "overlaps the digit beside it"  # neighbours overlap (joining.overlapping: max_overlap, overlap_near)
 LOW_CONFIDENCE = "low confidence ({percent}%)"  # below `confident`; the percentage is rounded down,
 # so a value just under 80 % never reads "80%" (low_confidence)
 
