@@ -132,8 +132,7 @@ def row_extents(piece) -> dict[int, tuple[int, int]]:
 def ink_gap(first, second) -> float:
     """The shortest distance, in canvas pixels, between the ink of two DigitInk pieces (0 where
     they touch), over the box holding both."""
-    left, top = min(first.box[0], second.box[0]), min(first.box[1], second.box[1])
-    right, bottom = max(first.box[2], second.box[2]), max(first.box[3], second.box[3])
+    left, top, right, bottom = preprocess.union_box([first.box, second.box])
     planes = []
     for piece in (first, second):
         plane = np.zeros((bottom - top, right - left), np.uint8)
@@ -154,13 +153,12 @@ def overlapping(pieces, limit: float, near: float = 0.0) -> list[bool]:
     that height. Boxes alone would flag a 4 whose "L" leans under the 7 before it with a clear
     gap on every row; a letter's pieces reach into each other or nearly touch."""
     flags = [False] * len(pieces)
-    extents = [row_extents(piece) for piece in pieces]
     for index, (first, second) in enumerate(zip(pieces, pieces[1:], strict=False)):
         height = max(first.height, second.height, 1)
         if first.box[2] - second.box[0] <= limit * height:
-            continue
-        shared = extents[index].keys() & extents[index + 1].keys()
-        reach = max((extents[index][row][1] - extents[index + 1][row][0] for row in shared), default=-np.inf)
+            continue  # most pairs, on every stroke end: the rows are only looked at when boxes overlap
+        left, right = row_extents(first), row_extents(second)
+        reach = max((left[row][1] - right[row][0] for row in left.keys() & right.keys()), default=-np.inf)
         if reach > limit * height or ink_gap(first, second) <= near * height:
             flags[index] = flags[index + 1] = True
     return flags
