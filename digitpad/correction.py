@@ -205,9 +205,9 @@ class Corrections:
         digits of another label keeps its reading (digitpad.adaptation: teaching adapts to a
         writer, and a stray correction must not turn real digits into others). "" when it reads
         as typed, or no correction was made at this version."""
-        if not self.can_undo(version) or text == self._taught[-1].typed:
+        typed = self._taught[-1].typed if self.can_undo(version) else text
+        if text == typed:
             return ""
-        typed = self._taught[-1].typed
         kept = []
         if len(text) == len(typed):
             kept = [read for read, wanted in zip(text, typed, strict=True) if read != wanted]

@@ -83,12 +83,16 @@ class Result:
         digits, names the first doubtful one: "digit 3: low confidence (62%)"."""
         if self.scribble:
             return self.scribble_reason or "not a number"
-        doubtful = [(index, digit) for index, digit in enumerate(self.digits) if not digit.sure]
-        if not doubtful:
+        index = self.doubtful_index
+        if index is None:
             return ""
-        index, digit = doubtful[0]
-        reason = digit.doubt or "not sure"
+        reason = self.digits[index].doubt or "not sure"
         return reason if len(self.digits) == 1 else f"digit {index + 1}: {reason}"
+
+    @property
+    def doubtful_index(self) -> int | None:
+        """The digit `doubt` names: the first that is not sure; None when every digit is."""
+        return next((index for index, digit in enumerate(self.digits) if not digit.sure), None)
 
     @property
     def judged_by_confidence(self) -> bool:

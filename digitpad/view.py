@@ -165,10 +165,11 @@ def panel_lines(state) -> list[PanelLine]:
         if not result.scribble:  # too many digits: a guess at the first twelve would mislead
             lines.append(PanelLine(guess_line(result), "guess"))
         lines.append(PanelLine(result.doubt, "doubt"))
-        named = next((digit.doubt for digit in result.digits if not digit.sure), "")  # the reason shown
-        if named in (SOLID_PATCH, TOO_MUCH_INK) and not result.scribble:  # the brush is too thick for the size
+        index = result.doubtful_index  # the digit whose reason is shown, unless a scribble's is
+        named = "" if result.scribble or index is None else result.digits[index].doubt
+        if named in (SOLID_PATCH, TOO_MUCH_INK):  # the brush is too thick for the size
             lines.append(PanelLine("write larger, or with a thinner brush ( [ )", "hint"))
-        if named == OVERLAPPING and not result.scribble:
+        if named == OVERLAPPING:
             lines.append(PanelLine("leave a gap between digits", "hint"))
     count = len(result.digits)
     if count > 1:
