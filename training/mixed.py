@@ -13,6 +13,7 @@ import numpy as np
 
 from training.augment import AugmentSettings, augment_image, clean_probability_at
 from training.pen_render import PenRenderer
+from training.stroke_model import writing_variant
 
 
 def hold_back_writers(digits, share: float, seed: int):
@@ -81,8 +82,6 @@ class MnistAndPenDigits(keras.utils.PyDataset):
                                int(self.mnist_labels[row])) for row in mnist_rows]
         digits = [self.pen[row] for row in pen_rows]
         if self.writing_variants is not None:  # from a generator of their own (MNIST is augmented as without)
-            from training.stroke_model import writing_variant
-
             variant_rng = np.random.default_rng((self.seed, self.epoch, index, 1))
             digits = [writing_variant(digit, variant_rng, self.writing_variants) for digit in digits]
         pen = [self.renderer.render(digit, rng) for digit in digits]
