@@ -524,7 +524,7 @@ class App:
         self._read_again()
         if not error and self.corrections.can_undo(self.drawing.version):  # taught: does it read so now?
             self.flush()
-            message += self.corrections.still_reads(self.drawing.version, self.result.text)
+            message = self.corrections.still_reads(message, self.drawing.version, self.result.text)
         self._say_about_drawing(message, error)
 
     def _teach_to_undo(self) -> bool:

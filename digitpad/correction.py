@@ -23,6 +23,8 @@ import numpy as np
 from digitpad.adaptation import JOINED_PREFIX
 from digitpad.status import counted
 
+UNDO_HINT = "Ctrl+Z takes it back."  # the last words of a correction's message
+
 
 @dataclasses.dataclass(frozen=True)
 class Alignment:
@@ -197,22 +199,26 @@ class Corrections:
         joins = sum(taught.joined)
         how = f", and how {'its' if len(wanted) == 1 else 'their'} strokes go together" if joins else ""
         return (f"Corrected to {typed}: taught {len(wanted)} digit{'s' if len(wanted) != 1 else ''}{how}. "
-                f"Ctrl+Z takes it back."), False
+                f"{UNDO_HINT}"), False
 
-    def still_reads(self, version: int, text: str) -> str:
-        """What to add to the message when the drawing, read again after the correction made at
-        this version, still reads otherwise (`text`): a digit that looks much like the ordinary
-        digits of another label keeps its reading (digitpad.adaptation: teaching adapts to a
-        writer, and a stray correction must not turn real digits into others). "" when it reads
-        as typed, or no correction was made at this version."""
+    def still_reads(self, message: str, version: int, text: str) -> str:
+        """`message` (apply's), told that the drawing, read again after the correction made at
+        this version, still reads otherwise (`text`), before its "Ctrl+Z takes it back": a digit
+        that looks much like the ordinary digits of another label keeps its reading
+        (digitpad.adaptation: teaching adapts to a writer, and a stray correction must not turn
+        real digits into others). `message` as it is when it reads as typed, or no correction
+        was made at this version."""
         typed = self._taught[-1].typed if self.can_undo(version) else text
         if text == typed:
-            return ""
+            return message
         kept = []
         if len(text) == len(typed):
             kept = [read for read, wanted in zip(text, typed, strict=True) if read != wanted]
         like = f"like most {kept[0]}s" if len(set(kept)) == 1 else "like ordinary digits"
-        return f" It still reads {text}: it looks too much {like} to be read otherwise."
+        told = f"It still reads {text}: it looks too much {like} to be read otherwise."
+        if message.endswith(UNDO_HINT):
+            return f"{message.removesuffix(UNDO_HINT)}{told} {UNDO_HINT}"
+        return f"{message} {told}"
 
     def can_undo(self, version: int) -> bool:
         """Whether Ctrl+Z should take back a correction: one was made at this version."""

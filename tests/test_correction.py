@@ -71,6 +71,7 @@ def test_a_correction_that_does_not_change_the_reading_says_so(app, user_home):
     assert app.result.text == "7"  # a stray correction does not turn real digits into others
     assert app.message.startswith("Corrected to 4")
     assert "It still reads 7: it looks too much like most 7s" in app.message
+    assert app.message.endswith(correction.UNDO_HINT)  # how to take it back comes last
     assert samples(user_home)  # taught all the same: a writer's next odd 4 may be read so
     read(app, open_four())
     correct(app, "4")
