@@ -10,9 +10,11 @@ prior is the fold's own, learned without it (bench/folds.py's fold_prior; with -
 shipped one).
 
 For each fold it prints
-  - per held-out non-digit family (training/nondigits.py HELD_OUT: fonts, shape kinds and
-    scribble generators never trained on): the share read as a sure number, and what it was
-    without the reader (its "not a digit" turned back into the verdict the app gave before);
+  - per non-digit family of the fold's group (training/nondigits.py held_out_families: fonts,
+    shape kinds and scribble generators the fold's reader never learned, as it never saw the
+    fold's writers): the share read as a sure number, and what it was without the reader (its
+    "not a digit" turned back into the verdict the app gave before). Every family is in one
+    group, so over the three folds each is scored once by a reader that never saw its kind;
   - sums: pen digits of the fold, an operator (+, -, =, x) and pen digits, written on one
     line: the share read as a sure number;
   - the fold's real digits, single (the six drawing conditions of pen_accuracy.py, or --conditions)
@@ -161,15 +163,16 @@ def main():
     parser.add_argument("--model-dir", type=pathlib.Path, default=None,
                         help="read every fold with the models of this folder instead (e.g. model)")
     parser.add_argument("--fold", type=int, action="append", default=None, help="only this fold (repeatable)")
-    parser.add_argument("--count", type=int, default=100, help="drawings per held-out family and fold")
+    parser.add_argument("--count", type=int, default=200, help="drawings per non-digit family drawn")
     parser.add_argument("--sums", type=int, default=200, help="sums per fold")
     parser.add_argument("--pieces", type=int, default=200,
                         help="cut-off pieces of the fold's digits per fold (no bar: many pieces look like digits)")
     parser.add_argument("--numbers", type=int, default=400, help="numbers per fold")
     parser.add_argument("--conditions", default="normal,small,large,thin,thick,off-centre",
                         help="drawing conditions of the single digits, comma-separated ('' for none)")
-    parser.add_argument("--families", default="held-out", choices=["held-out", "training", "all", "none"],
-                        help="which non-digit families to draw (the bars are on the held-out ones)")
+    parser.add_argument("--families", default="held-out", choices=["held-out", "learned", "all", "none"],
+                        help="which non-digit families to draw on each fold: its group's (the bars are on them), "
+                             "the ones its reader learned, all, none")
     parser.add_argument("--limit", type=int, default=None, help="only the first N digits of each fold")
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--thresholds", default="0.995,0.998,0.999,0.9995,0.9998",
@@ -182,8 +185,9 @@ def main():
     from training.folds import FOLDS, fold_rows
 
     thresholds = sorted(float(value) for value in arguments.thresholds.split(",")) + [1.0]
-    families = {"held-out": nondigits.HELD_OUT, "training": nondigits.TRAINING, "all": nondigits.FAMILIES, "none": ()}
-    names = [family.name for family in families[arguments.families]]
+    if arguments.model_dir and arguments.families != "none":
+        print(f"  note: the not-a-digit reader of {arguments.model_dir} may have learned every family: "
+              f"these are no figures on unseen kinds")
     conditions = [name for name in arguments.conditions.split(",") if name]
     everything = pen_digits.load(common.PEN_DIGITS)
     summary = {}
@@ -194,6 +198,9 @@ def main():
         if app.nondigit_notice:
             print(f"  note: {app.nondigit_notice}")
         digits = [everything[row] for row in fold_rows(common.PEN_DIGITS, fold)][: arguments.limit]
+        names = [family.name for family in {"held-out": nondigits.held_out_families(fold),
+                                            "learned": nondigits.training_families(fold),
+                                            "all": nondigits.FAMILIES, "none": ()}[arguments.families]]
         started = time.perf_counter()
         print(f"fold {fold}: models of {folder} ({readers})", flush=True)
         families_read = score_nondigits(app, names, arguments.count, (arguments.seed, fold))
@@ -226,6 +233,13 @@ def main():
             f"{name} " + "/".join(f"{figures[t]['families'][name]:.0%}" for t in thresholds) for name in names))
         summary[fold] = figures
 
+    def kind_share(threshold, kind):
+        """The share of a kind's drawings read as sure, each family once (the fold that drew it:
+        with --families held-out, the fold whose reader never learned it), or None."""
+        shares = {name: share for fold in summary for name, share in summary[fold][threshold]["families"].items()
+                  if kind_of(name) == kind}
+        return float(np.mean(list(shares.values()))) if shares else None
+
     print("\n| not_digit_above | letters | symbols | scribbles | sums | pieces of digits | single: right not sure "
           "(rise) | numbers: right not sure (rise) | tight numbers: right not sure (rise) |")
     print("| --- |" + " --- |" * 8)
@@ -233,8 +247,7 @@ def main():
         def mean(pick, threshold=threshold):
             return float(np.mean([pick(summary[fold][threshold]) for fold in summary]))
 
-        cells = [f"{mean(lambda at, kind=kind: at['kinds'][kind]):.1%}"
-                 if all(kind in summary[fold][threshold]["kinds"] for fold in summary) else "-"
+        cells = [f"{share:.1%}" if (share := kind_share(threshold, kind)) is not None else "-"
                  for kind in ("letters", "symbols", "scribbles")]
         for key in ("sums", "pieces"):
             present = all(summary[fold][threshold][key] is not None for fold in summary)

@@ -10,22 +10,39 @@ from training import nondigit_data, nondigits
 DIGIT_LIKE = set("0123456789OolIiSsZzBbgqDdG|!?()[]{}")
 
 
-def test_families_are_disjoint_and_each_held_out_one_is_never_trained_on():
-    training = {family.name for family in nondigits.TRAINING}
-    held_out = {family.name for family in nondigits.HELD_OUT}
-    assert training and held_out and not training & held_out
-    assert training | held_out == set(nondigits.GENERATORS)
-    assert not set(nondigits.TRAINING_FONTS) & set(nondigits.HELD_OUT_FONTS)
-    assert not set(nondigits.SHAPES) & set(nondigits.HELD_OUT_SHAPES)
-    assert not set(nondigits.SCRIBBLES) & set(nondigits.HELD_OUT_SCRIBBLES)
-    assert not set(nondigits.GLYPH_SETS) & set(nondigits.TRAINING_FONTS + nondigits.HELD_OUT_FONTS + ("markers",))
-    # every kind the bars are on has held-out families
-    assert {family.kind for family in nondigits.HELD_OUT} >= {"letters", "symbols"}
+@pytest.mark.parametrize("fold", range(nondigits.GROUPS))
+def test_a_fold_reader_learns_every_family_but_its_groups(fold):
+    held_out = {family.name for family in nondigits.held_out_families(fold)}
+    learned = {family.name for family in nondigits.training_families(fold)}
+    assert held_out and not held_out & learned and held_out | learned == set(nondigits.GENERATORS)
+    # every kind the bars are on is scored on every fold
+    assert {family.kind for family in nondigits.held_out_families(fold)} >= {"letters", "symbols"}
+
+
+def test_the_shipped_reader_learns_every_family_and_every_family_is_held_out_once():
+    assert nondigits.training_families(None) == nondigits.FAMILIES
+    grouped = [family.name for fold in range(nondigits.GROUPS) for family in nondigits.held_out_families(fold)]
+    assert sorted(grouped) == sorted(family.name for family in nondigits.FAMILIES if family.group is not None)
+    # the sums' operators are learned by every reader
+    assert {family.name for family in nondigits.FAMILIES if family.group is None} == {
+        "shapes/plus", "shapes/dash", "shapes/equals", "shapes/cross"}
+
+
+@pytest.mark.parametrize("twins", [("shapes/box", "shapes/turned_box"), ("shapes/star", "shapes/turned_star"),
+                                   ("letters/timesr", "signs/timesi"), ("letters/scripts", "signs/scriptc"),
+                                   ("signs/mathlow", "signs/mathupp")])
+def test_twins_of_one_design_share_a_group(twins):
+    assert len({nondigits.family(name).group for name in twins}) == 1
+
+
+def test_no_family_fold_beyond_the_groups():
+    with pytest.raises(ValueError, match="no family fold 3"):
+        nondigits.held_out_families(3)
 
 
 @pytest.mark.parametrize("font", sorted(nondigits.GLYPH_SETS))
 def test_every_chosen_glyph_is_drawn_by_its_font(font):
-    kind, characters, _ = nondigits.GLYPH_SETS[font]
+    kind, characters = nondigits.GLYPH_SETS[font]
     assert kind in ("letters", "symbols") and len(set(characters)) == len(characters)
     assert len(nondigits.font_glyphs(font, characters)) == len(characters)
 
@@ -63,7 +80,7 @@ def test_unknown_family_is_named():
         nondigits.draw_paths("shapes/circle", np.random.default_rng(0))
 
 
-def test_training_drawings_use_training_families_only(monkeypatch):
+def test_training_drawings_leave_the_folds_families_out(monkeypatch):
     asked = []
     drawn = nondigits.drawings
 
@@ -75,7 +92,8 @@ def test_training_drawings_use_training_families_only(monkeypatch):
     mnist = np.zeros((50, 28, 28), np.uint8)
     drawings = nondigit_data.training_drawings(PEN_DIGITS, mnist, np.zeros(50, np.int64), hold_out_fold=1,
                                                nondigit_count=40, mnist_count=10, pen_limit=20)
-    assert set(asked) == {family.name for family in nondigits.TRAINING}
+    assert set(asked) == {family.name for family in nondigits.training_families(1)}
+    assert not set(asked) & {family.name for family in nondigits.held_out_families(1)}
     assert set(drawings.family[drawings.not_digit]) <= set(asked)
     assert drawings.images.shape == (10 + 20 + 40, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
     assert drawings.not_digit.sum() == 40 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()

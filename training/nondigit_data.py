@@ -3,8 +3,8 @@ non-digits, rendered through the app's path, and the models' readings of them. N
 the app.
 
 Digits: MNIST training images as they are, and pen digits drawn mouse-like
-(training/pen_render.py). Non-digits: the training families of training/nondigits.py, drawn
-with the same augmentation. Each drawing is read as one piece: its 28x28 input (the app's own
+(training/pen_render.py). Non-digits: the families of training/nondigits.py a reader may learn
+(all but the held-out fold's group), drawn with the same augmentation. Each drawing is read as one piece: its 28x28 input (the app's own
 recognition raster and preprocess.digit_to_mnist), the image model's probabilities and 256
 features and pooled feature maps, the stroke model's probabilities of its pen path, and
 how that path turns.
@@ -89,7 +89,7 @@ def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_la
     """The head's training set: `mnist_count` MNIST training images ((N, 28, 28) uint8 and
     their labels given, distorted as in stage 1), `pen_copies` drawings of each pen digit not in
     `hold_out_fold` (with the stroke model's writing variants), and `nondigit_count` drawings of
-    the training families (never a held-out one). `pen_limit`: only that many pen digits,
+    the non-digit families outside that fold's group (nondigits.training_families; all with None). `pen_limit`: only that many pen digits,
     spread over the set (a smoke run)."""
     from training.folds import digit_folds
 
@@ -99,7 +99,7 @@ def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_la
     if pen_limit is not None:
         digits = digits[:: max(1, len(digits) // pen_limit)][:pen_limit]
     pen_images, pen_sequences = draw_pen_digits(digits, pen_copies, (seed, 1), variants=True)
-    names = [family.name for family in nondigits.TRAINING]
+    names = [family.name for family in nondigits.training_families(hold_out_fold)]
     other_images, other_sequences, other_names = draw_nondigits(names, nondigit_count, (seed, 2))
     count = len(mnist), len(pen_images), len(other_images)
     return Drawings(

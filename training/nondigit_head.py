@@ -4,7 +4,8 @@
     python train_model.py --nondigit-only                          # the same, as train_model.py does it
 
 It reads MNIST training images and pen digits (not in the held-out fold) as digits and drawings
-of the training families of training/nondigits.py as non-digits, with the image model (its
+of the non-digit families of training/nondigits.py as non-digits (with --hold-out-fold K, all
+but family group K's, as pen digits of fold K are left out), with the image model (its
 256 features and probabilities) and the stroke model, and fits a one-hidden-layer perceptron
 (numpy, Adam, balanced classes) on digitpad.nondigit.head_inputs. Each drawn row is also taught
 once without its pen path (p_strokes = p_image, "strokes known" 0), as pictures are read. The
@@ -27,7 +28,7 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 @dataclasses.dataclass(frozen=True)
 class HeadSettings:
-    nondigits: int = 16000  # drawings of the training families
+    nondigits: int = 16000  # drawings of the non-digit families it learns
     pen_copies: int = 6  # mouse-like drawings of each training pen digit
     mnist: int = 12000  # MNIST training images (distorted as in stage 1). Three times as many digits as
     # at first (2 copies, 4000): on the folds, fewer held-out letters and symbols read as sure
@@ -116,7 +117,8 @@ def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path |
                pen_data: pathlib.Path | str, mnist_dir: pathlib.Path | str, hold_out_fold: int | None = None,
                settings: HeadSettings = HeadSettings(), output: pathlib.Path | str | None = None) -> dict:
     """Train the head of the LiteRT image model at model_path (read with the stroke model at
-    stroke_model_path, or none), on pen digits not in hold_out_fold; write it to `output`
+    stroke_model_path, or none), on pen digits not in hold_out_fold and non-digits not of its
+    family group; write it to `output`
     (default: beside the model) with a JSON of figures; returns the figures."""
     from digitpad.model import DigitModel
     from digitpad.stroke_reader import StrokeReader

@@ -8,8 +8,14 @@ uneven speed, mouse reports), after a small smooth random warp of the path (a ha
 plotter). Both the image path (the picture of the strokes) and the stroke path (their
 sequence) can then be read from them.
 
-Whole families are held out of training (HELD_OUT): fonts, shape kinds and scribble generators
-the not-a-digit reader never sees, on which bench/nondigits.py scores it. Shapes a person reads
+Families are held out as writers are, in folds (Family.group): the not-a-digit reader of the
+models of writer fold K (train_model.py --hold-out-fold K) never sees a family of group K, and
+bench/nondigits.py scores it on them, so every family is scored once by a reader that never saw
+its kind; the shipped reader learns from all of them. Variants of one design share a group (a
+shape and the same shape turned, a font's letters and signs, a font and its italic or its
+complex cut), so that no reader learns a family's twin. The operators of the sums (plus, minus,
+equals, times) are in no group: every reader learns them, and the sums test how they are read
+between digits. Shapes a person reads
 as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g, q, D, d, G, the circle
 alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
 25-50 degrees and called many 1s of unseen writers "not a digit"), brackets, "?" and "!".
@@ -31,11 +37,15 @@ FONT_SIGNS = "+=*#%@<>&~^"
 MARKERS = "BCDEFGHIP"
 
 
+GROUPS = 3  # family folds, one beside each writer fold (training/folds.py FOLDS)
+
+
 @dataclasses.dataclass(frozen=True)
 class Family:
     name: str  # "kind/generator", e.g. "letters/cursive"
     kind: str  # "letters", "symbols" or "scribbles"
-    held_out: bool  # never trained on; scored by bench/nondigits.py
+    group: int | None  # its family fold: readers of writer fold `group` never learn it and are scored on it;
+    # None: every reader learns it (the sums' operators)
 
 
 # ----------------------------------------------------------------------------- fonts
@@ -315,64 +325,88 @@ def at_any_angle(generator):
     return turned
 
 
-SHAPES = {  # kind name -> generator, trained on
+SHAPES = {  # kind name -> generator
     "plus": plus, "cross": cross, "equals": equals, "dash": dash, "arrow": arrow, "box": box,
     "triangle": triangle, "crossed_circle": crossed_circle, "star": star, "tick": tick, "heart": heart,
     "smiley": smiley, "turned_box": at_any_angle(box), "turned_triangle": at_any_angle(triangle),
     "turned_star": at_any_angle(star), "polygon": polygon,
-}
-HELD_OUT_SHAPES = {  # never trained on
     "diamond": diamond, "hexagon": hexagon, "asterisk": asterisk, "hash": hash_sign, "not_equal": not_equal,
     "lightning": lightning, "house": house, "sun": sun, "cloud": cloud, "flower": flower,
 }
-SCRIBBLES = {"random_walk": random_walk, "zigzag": zigzag, "spline": spline}
-HELD_OUT_SCRIBBLES = {"coil": coil, "hatching": hatching, "spiral": spiral}
-TRAINING_FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng")  # letters and signs
-HELD_OUT_FONTS = ("cursive", "timesi")
+SCRIBBLES = {"random_walk": random_walk, "zigzag": zigzag, "spline": spline, "coil": coil, "hatching": hatching,
+             "spiral": spiral}
+FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng", "cursive", "timesi")  # letters and signs
 # Other scripts and sign fonts, each glyph looked at on a contact sheet and kept only when no
 # digit is drawn like it (keys of the font's table; the glyph drawn is the font's own): Greek and
 # Cyrillic letters, kana and kanji, astrological, mathematical and other signs. Left out, besides
 # what looks like a digit (Cyrillic Ch, Ze, Be; kana no, tsu, ro; integral, partial; ...), are
-# glyphs of a held-out shape kind: diamonds, asterisks, octagons, "not equal".
-GLYPH_SETS = {  # font -> (kind, characters, held out)
-    "greek": ("letters", "ACDEFHKLMNPRSTUWXY" + "acfghklmnprtuwy", False),
-    "cyrillic": ("letters", "ADEFHIKLMNPQRTUWXY[^`" + "adefhiklmnpqrtuwxy{}", True),
-    "japanese": ("letters", "#$%&'()*+,-./0125678" + "9:ADEFGHIJMNOPTUVWXZ[\\]^_`" + "abcdfghlnqrsxyz{|}", False),
-    "astrology": ("symbols", "!$%&'+-/:<=>?@[]_`{|}~", False),
-    "mathupp": ("symbols", "!\"#$&':;@^_bcegijklnowxz|", False),
-    "mathlow": ("symbols", "!\"#$&':;<>@^bceghiknwx", False),  # ±, ≤, Π, Σ, √, ∪, ∈, arrows, ∇, ÷, ...
-    "symbolic": ("symbols", "FGIJLMNQRSTUVWXYZ[]^`abcdeghmnp~", False),
-    "meteorology": ("symbols", "$&'():;_`|", True),
+# glyphs of a shape kind drawn above: diamonds, asterisks, octagons, "not equal".
+GLYPH_SETS = {  # font -> (kind, characters)
+    "greek": ("letters", "ACDEFHKLMNPRSTUWXY" + "acfghklmnprtuwy"),
+    "cyrillic": ("letters", "ADEFHIKLMNPQRTUWXY[^`" + "adefhiklmnpqrtuwxy{}"),
+    "japanese": ("letters", "#$%&'()*+,-./0125678" + "9:ADEFGHIJMNOPTUVWXZ[\\]^_`" + "abcdfghlnqrsxyz{|}"),
+    "astrology": ("symbols", "!$%&'+-/:<=>?@[]_`{|}~"),
+    "mathupp": ("symbols", "!\"#$&':;@^_bcegijklnowxz|"),
+    "mathlow": ("symbols", "!\"#$&':;<>@^bceghiknwx"),  # ±, ≤, Π, Σ, √, ∪, ∈, arrows, ∇, ÷, ...
+    "symbolic": ("symbols", "FGIJLMNQRSTUVWXYZ[]^`abcdeghmnp~"),
+    "meteorology": ("symbols", "$&'():;_`|"),
 }
 OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
+# a font cut of another's design (its complex cut, its italic; the two math fonts) -> that design
+FONT_DESIGNS = {"scriptc": "scripts", "timesi": "timesr", "mathupp": "mathlow"}
+
+
+def design(name: str) -> str:
+    """The design a family shares with its twins, which share its group: "shapes/turned_box"
+    -> "box", "signs/timesi" -> "timesr", "letters/futural" -> "futural"."""
+    generator = name.split("/", 1)[1]
+    if name.startswith("shapes/"):
+        return generator.removeprefix("turned_")
+    return FONT_DESIGNS.get(generator, generator)
 
 
 def _families():
-    families = {}
-    for font in TRAINING_FONTS + HELD_OUT_FONTS:
-        held = font in HELD_OUT_FONTS
-        families[f"letters/{font}"] = (Family(f"letters/{font}", "letters", held),
-                                       functools.partial(font_drawing, font, LETTERS))
-        families[f"signs/{font}"] = (Family(f"signs/{font}", "symbols", held),
-                                     functools.partial(font_drawing, font, FONT_SIGNS))
-    for font, (kind, characters, held) in GLYPH_SETS.items():
+    """{name: (Family, generator)}; designs take groups 0, 1, 2, 0, ... in the order they first
+    come here (fonts, glyph sets, markers, shapes, scribbles), the sums' operators none."""
+    generators = {}
+    for font in FONTS:
+        generators[f"letters/{font}"] = ("letters", functools.partial(font_drawing, font, LETTERS))
+        generators[f"signs/{font}"] = ("symbols", functools.partial(font_drawing, font, FONT_SIGNS))
+    for font, (kind, characters) in GLYPH_SETS.items():
         prefix = "letters" if kind == "letters" else "signs"
-        families[f"{prefix}/{font}"] = (Family(f"{prefix}/{font}", kind, held),
-                                        functools.partial(font_drawing, font, characters))
-    families["shapes/markers"] = (Family("shapes/markers", "symbols", True),
-                                  functools.partial(font_drawing, "markers", MARKERS))
-    for table, kind, held in ((SHAPES, "symbols", False), (HELD_OUT_SHAPES, "symbols", True),
-                              (SCRIBBLES, "scribbles", False), (HELD_OUT_SCRIBBLES, "scribbles", True)):
-        for name, generator in table.items():
-            prefix = "shapes" if kind == "symbols" else "scribbles"
-            families[f"{prefix}/{name}"] = (Family(f"{prefix}/{name}", kind, held), generator)
+        generators[f"{prefix}/{font}"] = (kind, functools.partial(font_drawing, font, characters))
+    generators["shapes/markers"] = ("symbols", functools.partial(font_drawing, "markers", MARKERS))
+    for name, generator in SHAPES.items():
+        generators[f"shapes/{name}"] = ("symbols", generator)
+    for name, generator in SCRIBBLES.items():
+        generators[f"scribbles/{name}"] = ("scribbles", generator)
+    operators = {generator for generator in OPERATORS.values()}
+    groups = {}
+    families = {}
+    for name, (kind, generator) in generators.items():
+        if generator in operators:
+            group = None
+        else:
+            group = groups.setdefault(design(name), len(groups) % GROUPS)
+        families[name] = (Family(name, kind, group), generator)
     return families
 
 
 GENERATORS = _families()  # name -> (Family, generator(rng) -> list of (n, 2) paths)
 FAMILIES = tuple(family for family, _ in GENERATORS.values())
-TRAINING = tuple(family for family in FAMILIES if not family.held_out)
-HELD_OUT = tuple(family for family in FAMILIES if family.held_out)
+
+
+def training_families(hold_out_fold: int | None) -> tuple[Family, ...]:
+    """The families a reader of writer fold `hold_out_fold` learns from: all but that group's
+    (None: all, the shipped reader)."""
+    return tuple(family for family in FAMILIES if hold_out_fold is None or family.group != hold_out_fold)
+
+
+def held_out_families(fold: int) -> tuple[Family, ...]:
+    """The families the reader of writer fold `fold` never learns, on which it is scored."""
+    if fold not in range(GROUPS):
+        raise ValueError(f"no family fold {fold} (there are {GROUPS})")
+    return tuple(family for family in FAMILIES if family.group == fold)
 
 
 def family(name: str) -> Family:
