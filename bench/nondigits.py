@@ -20,10 +20,11 @@ For each fold it prints
   - the fold's real digits, single (the six drawing conditions of pen_accuracy.py, or --conditions)
     and numbers (as folds.py composes them): accuracy, and the share of right ones shown "not
     sure", with and without the reader; the digits read "not a digit".
-One reading gives every verdict: the reader only ever turns a verdict into "not a digit", and
-each digit of a Result carries the reader's probability (DigitResult.not_digit), so the figures
-are printed for several thresholds (--thresholds) from one run (read at the lowest of them; 1.0
-is the app without the reader).
+Folds can be read apart (--fold K --tag TAGK, e.g. as each fold's models are ready) and their
+table printed as one with --merge TAG0 TAG1 TAG2. One reading gives every verdict: the reader
+only ever turns a verdict into "not a digit", and each digit of a Result carries the reader's
+probability (DigitResult.not_digit), so the figures are printed for several thresholds
+(--thresholds) from one run (read at the lowest of them; 1.0 is the app without the reader).
 """
 
 import argparse
@@ -178,8 +179,16 @@ def main():
     parser.add_argument("--thresholds", default="0.995,0.998,0.999,0.9995,0.9998",
                         help="not_digit_above values to print the figures for (read at the lowest)")
     parser.add_argument("--tag", default="nondigits")
+    parser.add_argument("--merge", nargs="+", default=None, metavar="TAG",
+                        help="read nothing: print the table of earlier runs tagged so (e.g. one fold each) as one")
     common.add_settings_flag(parser)
     arguments = parser.parse_args()
+    if arguments.merge:
+        try:
+            print_summary(load_summaries(arguments.merge))
+        except ValueError as error:
+            parser.error(str(error))
+        return
 
     from training import nondigits, pen_digits
     from training.folds import FOLDS, fold_rows
@@ -233,14 +242,42 @@ def main():
             f"{name} " + "/".join(f"{figures[t]['families'][name]:.0%}" for t in thresholds) for name in names))
         summary[fold] = figures
 
+    common.OUT.mkdir(parents=True, exist_ok=True)
+    (common.OUT / f"{arguments.tag}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    print_summary(summary)
+
+
+def load_summaries(tags) -> dict:
+    """The figures of earlier runs (bench/out/TAG.json each, e.g. one fold each), as one
+    summary: {fold: {threshold: figures}}. ValueError when two runs read the same fold."""
+    summary = {}
+    for tag in tags:
+        path = common.OUT / f"{tag}.json"
+        if not path.is_file():
+            raise ValueError(f"no figures of a run tagged {tag!r}: {path} is missing")
+        for fold, figures in json.loads(path.read_text()).items():
+            if int(fold) in summary:
+                raise ValueError(f"fold {fold} is read by two of the runs merged ({tag!r} and another)")
+            summary[int(fold)] = {float(threshold): at for threshold, at in figures.items()}
+    return summary
+
+
+def print_summary(summary) -> None:
+    """The table of the bars: per threshold, non-digits read as sure (letters, symbols and
+    scribbles: each family once, in the fold that drew it), sums and pieces (mean of the
+    folds), and the right digits shown "not sure" (mean of the folds, and its rise over the
+    app without the reader)."""
+    thresholds = sorted(next(iter(summary.values())))
+    if any(sorted(figures) != thresholds for figures in summary.values()):
+        raise ValueError("the runs merged were read at different thresholds")
+
     def kind_share(threshold, kind):
-        """The share of a kind's drawings read as sure, each family once (the fold that drew it:
-        with --families held-out, the fold whose reader never learned it), or None."""
         shares = {name: share for fold in summary for name, share in summary[fold][threshold]["families"].items()
                   if kind_of(name) == kind}
         return float(np.mean(list(shares.values()))) if shares else None
 
-    print("\n| not_digit_above | letters | symbols | scribbles | sums | pieces of digits | single: right not sure "
+    print(f"\nfolds {', '.join(map(str, sorted(summary)))}")
+    print("| not_digit_above | letters | symbols | scribbles | sums | pieces of digits | single: right not sure "
           "(rise) | numbers: right not sure (rise) | tight numbers: right not sure (rise) |")
     print("| --- |" + " --- |" * 8)
     for threshold in thresholds:
@@ -261,8 +298,6 @@ def main():
             cells.append(f"{unsure:.2%} ({unsure - before:+.2%})")
         label = "1.0 (no reader)" if threshold >= 1.0 else str(threshold)
         print(f"| {label} | " + " | ".join(cells) + " |")
-    common.OUT.mkdir(parents=True, exist_ok=True)
-    (common.OUT / f"{arguments.tag}.json").write_text(json.dumps(summary, indent=2) + "\n")
 
 
 if __name__ == "__main__":

@@ -4,10 +4,10 @@ the app.
 
 Digits: MNIST training images as they are, and pen digits drawn mouse-like
 (training/pen_render.py). Non-digits: the families of training/nondigits.py a reader may learn
-(all but the held-out fold's group), drawn with the same augmentation. Each drawing is read as one piece: its 28x28 input (the app's own
-recognition raster and preprocess.digit_to_mnist), the image model's probabilities and 256
-features and pooled feature maps, the stroke model's probabilities of its pen path, and
-how that path turns.
+(all but the held-out fold's group), drawn with the same augmentation. Each drawing is read as
+one piece: its 28x28 input (the app's own recognition raster and preprocess.digit_to_mnist),
+the image model's probabilities and 256 features and pooled feature maps, the stroke model's
+probabilities of its pen path, and how that path turns.
 """
 
 import dataclasses
@@ -89,8 +89,8 @@ def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_la
     """The head's training set: `mnist_count` MNIST training images ((N, 28, 28) uint8 and
     their labels given, distorted as in stage 1), `pen_copies` drawings of each pen digit not in
     `hold_out_fold` (with the stroke model's writing variants), and `nondigit_count` drawings of
-    the non-digit families outside that fold's group (nondigits.training_families; all with None). `pen_limit`: only that many pen digits,
-    spread over the set (a smoke run)."""
+    the non-digit families outside that fold's group (nondigits.training_families; all with
+    None). `pen_limit`: only that many pen digits, spread over the set (a smoke run)."""
     from training.folds import digit_folds
 
     mnist = augmented_mnist(mnist_images, mnist_labels, mnist_count, (seed, 0))
