@@ -28,6 +28,7 @@ import numpy as np
 
 from digitpad.drawing import Stroke
 from training import pen_digits, pen_render
+from training.folds import FOLDS
 
 # letters that look like no digit (issue 19): lower case and capitals
 LETTERS = "aefhkmnprtuvwxy" + "AEFHKMNPRVWXY"
@@ -37,7 +38,7 @@ FONT_SIGNS = "+=*#%@<>&~^"
 MARKERS = "BCDEFGHIP"
 
 
-GROUPS = 3  # family folds, one beside each writer fold (training/folds.py FOLDS)
+GROUPS = len(FOLDS)  # family folds, one beside each writer fold
 
 
 @dataclasses.dataclass(frozen=True)
@@ -380,7 +381,7 @@ def _families():
         generators[f"shapes/{name}"] = ("symbols", generator)
     for name, generator in SCRIBBLES.items():
         generators[f"scribbles/{name}"] = ("scribbles", generator)
-    operators = {generator for generator in OPERATORS.values()}
+    operators = set(OPERATORS.values())
     groups = {}
     families = {}
     for name, (kind, generator) in generators.items():
