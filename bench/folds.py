@@ -64,6 +64,7 @@ def fold_prior(fold, pieces=None):
     if not path.is_file():
         recognition = dataclasses.replace(RecognitionSettings(), grouping=pieces)
         weights, figures = train_prior(common.PEN_DIGITS, fold, recognition=recognition)
+        path.parent.mkdir(parents=True, exist_ok=True)  # bench/out/ is not committed
         save_prior(path, weights, figures)
     return load_prior(path)
 
