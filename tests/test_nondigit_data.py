@@ -23,9 +23,9 @@ def test_the_shipped_reader_learns_every_family_and_every_family_is_held_out_onc
     assert nondigits.training_families(None) == nondigits.FAMILIES
     grouped = [family.name for fold in range(nondigits.GROUPS) for family in nondigits.held_out_families(fold)]
     assert sorted(grouped) == sorted(family.name for family in nondigits.FAMILIES if family.group is not None)
-    # the sums' operators are learned by every reader
+    # the sums' operators and the random glyphs are learned by every reader
     assert {family.name for family in nondigits.FAMILIES if family.group is None} == {
-        "shapes/plus", "shapes/dash", "shapes/equals", "shapes/cross"}
+        "shapes/plus", "shapes/dash", "shapes/equals", "shapes/cross", nondigits.GLYPHS}
 
 
 @pytest.mark.parametrize("twins", [("shapes/box", "shapes/turned_box"), ("shapes/star", "shapes/turned_star"),
@@ -95,12 +95,19 @@ def test_training_drawings_leave_the_folds_families_out(monkeypatch):
     monkeypatch.setattr(nondigits, "drawings", recording)
     mnist = np.zeros((50, 28, 28), np.uint8)
     drawings = nondigit_data.training_drawings(PEN_DIGITS, mnist, np.zeros(50, np.int64), hold_out_fold=1,
-                                               nondigit_count=40, mnist_count=10, pen_limit=20)
+                                               nondigit_count=40, mnist_count=10, pen_limit=20, glyph_count=5)
     assert set(asked) == {family.name for family in nondigits.training_families(1)}
     assert not set(asked) & {family.name for family in nondigits.held_out_families(1)}
     assert set(drawings.family[drawings.not_digit]) <= set(asked)
-    assert drawings.images.shape == (10 + 20 + 40, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
-    assert drawings.not_digit.sum() == 40 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()
+    assert drawings.images.shape == (10 + 20 + 40 + 5, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
+    assert drawings.not_digit.sum() == 45 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()
+    assert np.sum(drawings.family == nondigits.GLYPHS) == 5  # drawn apart, not in the round robin
+
+
+@pytest.mark.parametrize("seed", range(20))
+def test_a_random_glyph_is_never_a_lone_line_or_arc(seed):
+    paths = nondigits.glyph(np.random.default_rng(seed))
+    assert len(paths) >= 2 or len(paths[0]) >= 1 + 3 * 13  # two strokes, or one of three pieces
 
 
 def test_pieces_of_digits_are_shorter_than_the_digit(pen_digit_set):

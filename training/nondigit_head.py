@@ -28,7 +28,9 @@ REPO = pathlib.Path(__file__).resolve().parent.parent
 
 @dataclasses.dataclass(frozen=True)
 class HeadSettings:
-    nondigits: int = 16000  # drawings of the non-digit families it learns
+    nondigits: int = 12000  # drawings of the non-digit families it learns, round robin
+    glyphs: int = 4000  # drawings of random glyphs besides (training/nondigits.py glyph; 0: none); with
+    # 16,000 drawings in all, as many as before there were glyphs, it takes no longer to train
     pen_copies: int = 6  # mouse-like drawings of each training pen digit
     mnist: int = 12000  # MNIST training images (distorted as in stage 1). Three times as many digits as
     # at first (2 copies, 4000): on the folds, fewer held-out letters and symbols read as sure
@@ -46,7 +48,7 @@ class HeadSettings:
     pen_limit: int | None = None  # only this many pen digits (a smoke run); None: all
 
 
-QUICK = HeadSettings(nondigits=200, mnist=200, pen_limit=200, epochs=2, heads=1)  # train_model.py --quick
+QUICK = HeadSettings(nondigits=200, glyphs=50, mnist=200, pen_limit=200, epochs=2, heads=1)  # train_model.py --quick
 
 
 def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
@@ -130,7 +132,7 @@ def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path |
     (mnist_images, mnist_labels), _ = load_mnist(mnist_dir)
     drawings = nondigit_data.training_drawings(pathlib.Path(pen_data), mnist_images, mnist_labels, hold_out_fold,
                                                settings.nondigits, settings.pen_copies, settings.mnist, settings.seed,
-                                               settings.pen_limit)
+                                               settings.pen_limit, settings.glyphs)
     drawn = time.perf_counter()
     readings = nondigit_data.read(drawings, model, strokes)
     read = time.perf_counter()

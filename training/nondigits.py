@@ -15,8 +15,10 @@ its kind; the shipped reader learns from all of them. Variants of one design sha
 shape and the same shape turned, a font's letters and signs, a font and its italic or its
 complex cut), so that no reader learns a family's twin. The operators of the sums (plus, minus,
 equals, times) are in no group: every reader learns them, and the sums test how they are read
-between digits. Shapes a person reads
-as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g, q, D, d, G, the circle
+between digits. Nor are random glyphs (glyph: strokes of straight and curved pieces, of no
+script): every reader learns them, as broad outlier exposure that is not any family scored;
+on the folds they caught more of the held-out kinds for as many digits refused (README).
+Shapes a person reads as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g, q, D, d, G, the circle
 alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
 25-50 degrees and called many 1s of unseen writers "not a digit"), brackets, "?" and "!".
 """
@@ -313,6 +315,49 @@ def hatching(rng):
     return strokes if rng.uniform() < 0.5 else [np.vstack(strokes)]  # lifted, or one back-and-forth
 
 
+# ----------------------------------------------------------------------------- random glyphs
+def _glyph_segment(start, heading, rng) -> tuple[np.ndarray, float]:
+    """A straight or curved piece of a glyph from `start` at `heading` (radians): ((13, 2)
+    points after `start`, the heading at its end)."""
+    length = rng.uniform(0.5, 1.4)
+    bend = 0.0 if rng.uniform() < 0.45 else rng.uniform(-1, 1) * rng.choice([1.0, 2.5, 4.0])  # radians turned
+    headings = heading + bend * np.linspace(0, 1, 14)[1:]
+    steps = np.column_stack([np.cos(headings), np.sin(headings)]) * (length / 13)
+    return start + np.cumsum(steps, axis=0), heading + bend
+
+
+def _random_glyph(rng) -> list[np.ndarray]:
+    """1-4 strokes, each of 1-4 straight or curved pieces joined smoothly or at a corner, later
+    strokes often starting on earlier ones' ink, a fifth of them closed."""
+    paths = []
+    for _ in range(int(rng.choice([1, 1, 2, 2, 3, 4]))):
+        if paths and rng.uniform() < 0.6:  # starts on ink already drawn, as letters' strokes do
+            host = paths[rng.integers(len(paths))]
+            start = host[rng.integers(len(host))]
+        else:
+            start = rng.uniform(-1, 1, 2)
+        heading = rng.uniform(0, 2 * np.pi)
+        points = [start[None]]
+        for _ in range(int(rng.integers(1, 5))):
+            piece, heading = _glyph_segment(points[-1][-1], heading, rng)
+            points.append(piece)
+            if rng.uniform() < 0.6:  # a corner
+                heading += rng.choice([-1, 1]) * rng.uniform(np.pi / 3, np.pi * 0.95)
+        path = np.vstack(points)
+        paths.append(np.vstack([path, path[:1]]) if rng.uniform() < 0.2 else path)
+    return paths
+
+
+def glyph(rng):
+    """A random glyph of no script (as Omniglot's characters are of many): strokes of straight
+    and curved pieces (_random_glyph), drawn again until it has two strokes or three pieces
+    (a lone line or arc is a 1, a 7 or a piece of a 0)."""
+    while True:
+        paths = _random_glyph(rng)
+        if len(paths) >= 2 or len(paths[0]) >= 1 + 3 * 13:
+            return paths
+
+
 def at_any_angle(generator):
     """A shape generator whose drawings are turned by a random angle (a box, a triangle or a
     star has no upright; pen_render turns drawings by at most 12 degrees)."""
@@ -353,6 +398,8 @@ GLYPH_SETS = {  # font -> (kind, characters)
     "meteorology": ("symbols", "$&'():;_`|"),
 }
 OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
+GLYPHS = "scribbles/glyphs"  # random glyphs (glyph): in no group, every reader learns them, drawn apart
+# (nondigit_data.training_drawings: HeadSettings.glyphs), never scored
 # a font cut of another's design (its complex cut, its italic; the two math fonts) -> that design
 FONT_DESIGNS = {"scriptc": "scripts", "timesi": "timesr", "mathupp": "mathlow"}
 
@@ -368,7 +415,8 @@ def design(name: str) -> str:
 
 def _families():
     """{name: (Family, generator)}; designs take groups 0, 1, 2, 0, ... in the order they first
-    come here (fonts, glyph sets, markers, shapes, scribbles), the sums' operators none."""
+    come here (fonts, glyph sets, markers, shapes, scribbles), the sums' operators and the random
+    glyphs none."""
     generators = {}
     for font in FONTS:
         generators[f"letters/{font}"] = ("letters", functools.partial(font_drawing, font, LETTERS))
@@ -381,11 +429,12 @@ def _families():
         generators[f"shapes/{name}"] = ("symbols", generator)
     for name, generator in SCRIBBLES.items():
         generators[f"scribbles/{name}"] = ("scribbles", generator)
+    generators[GLYPHS] = ("scribbles", glyph)
     operators = set(OPERATORS.values())
     groups = {}
     families = {}
     for name, (kind, generator) in generators.items():
-        if generator in operators:
+        if generator in operators or name == GLYPHS:
             group = None
         else:
             group = groups.setdefault(design(name), len(groups) % GROUPS)
