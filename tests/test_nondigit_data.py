@@ -107,7 +107,7 @@ def test_training_drawings_leave_the_folds_families_out(monkeypatch):
 @pytest.mark.parametrize("seed", range(20))
 def test_a_random_glyph_is_never_a_lone_line_or_arc(seed):
     paths = nondigits.glyph(np.random.default_rng(seed))
-    assert len(paths) >= 2 or len(paths[0]) >= 1 + 3 * 13  # two strokes, or one of three pieces
+    assert len(paths) >= 2 or len(paths[0]) >= 1 + 3 * nondigits.GLYPH_PIECE_POINTS  # two strokes, or three pieces
 
 
 def test_pieces_of_digits_are_shorter_than_the_digit(pen_digit_set):

@@ -18,8 +18,8 @@ equals, times) are in no group: every reader learns them, and the sums test how 
 between digits. Nor are random glyphs (glyph: strokes of straight and curved pieces, of no
 script): every reader learns them, as broad outlier exposure that is not any family scored;
 on the folds they caught more of the held-out kinds for as many digits refused (README).
-Shapes a person reads as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g, q, D, d, G, the circle
-alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
+Shapes a person reads as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g,
+q, D, d, G, the circle alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
 25-50 degrees and called many 1s of unseen writers "not a digit"), brackets, "?" and "!".
 """
 
@@ -316,13 +316,16 @@ def hatching(rng):
 
 
 # ----------------------------------------------------------------------------- random glyphs
+GLYPH_PIECE_POINTS = 13  # points of each straight or curved piece of a random glyph, after its start
+
+
 def _glyph_segment(start, heading, rng) -> tuple[np.ndarray, float]:
-    """A straight or curved piece of a glyph from `start` at `heading` (radians): ((13, 2)
-    points after `start`, the heading at its end)."""
+    """A straight or curved piece of a glyph from `start` at `heading` (radians):
+    ((GLYPH_PIECE_POINTS, 2) points after `start`, the heading at its end)."""
     length = rng.uniform(0.5, 1.4)
     bend = 0.0 if rng.uniform() < 0.45 else rng.uniform(-1, 1) * rng.choice([1.0, 2.5, 4.0])  # radians turned
-    headings = heading + bend * np.linspace(0, 1, 14)[1:]
-    steps = np.column_stack([np.cos(headings), np.sin(headings)]) * (length / 13)
+    headings = heading + bend * np.linspace(0, 1, GLYPH_PIECE_POINTS + 1)[1:]
+    steps = np.column_stack([np.cos(headings), np.sin(headings)]) * (length / GLYPH_PIECE_POINTS)
     return start + np.cumsum(steps, axis=0), heading + bend
 
 
@@ -354,7 +357,7 @@ def glyph(rng):
     (a lone line or arc is a 1, a 7 or a piece of a 0)."""
     while True:
         paths = _random_glyph(rng)
-        if len(paths) >= 2 or len(paths[0]) >= 1 + 3 * 13:
+        if len(paths) >= 2 or len(paths[0]) >= 1 + 3 * GLYPH_PIECE_POINTS:
             return paths
 
 
