@@ -19,8 +19,9 @@ between digits. Nor are random glyphs (glyph: strokes of straight and curved pie
 script): every reader learns them, as broad outlier exposure that is not any family scored;
 on the folds they caught more of the held-out kinds for as many digits refused (README).
 Shapes a person reads as a digit are left out everywhere: O, o, l, I, i, S, s, Z, z, B, b, g,
-q, D, d, G, the circle alone, a vertical bar or a slash (a slanted 1: an early version trained on slashes leaning
-25-50 degrees and called many 1s of unseen writers "not a digit"), brackets, "?" and "!".
+q, D, d, G, the circle alone, a vertical bar or a slash (a slanted 1: an early version trained
+on slashes leaning 25-50 degrees and called many 1s of unseen writers "not a digit"),
+brackets, "?" and "!".
 """
 
 import dataclasses
@@ -433,11 +434,11 @@ def _families():
     for name, generator in SCRIBBLES.items():
         generators[f"scribbles/{name}"] = ("scribbles", generator)
     generators[GLYPHS] = ("scribbles", glyph)
-    operators = set(OPERATORS.values())
+    learned_by_all = set(OPERATORS.values()) | {glyph}  # in no group
     groups = {}
     families = {}
     for name, (kind, generator) in generators.items():
-        if generator in operators or name == GLYPHS:
+        if generator in learned_by_all:
             group = None
         else:
             group = groups.setdefault(design(name), len(groups) % GROUPS)
