@@ -45,6 +45,7 @@ import time
 import numpy as np
 
 from training.folds import FOLDS
+from training.outliers import OutlierSettings
 
 REPO = pathlib.Path(__file__).resolve().parent
 PEN_DIGITS = REPO / "tests" / "data" / "pen_digits_dev.npz"
@@ -74,6 +75,8 @@ class TrainingConfig:
     pen_learning_rate: float  # peak learning rate of stage 2
     pen_mnist_per_epoch: int  # MNIST images per stage-2 epoch
     pen_variants: bool  # stage 2 adds the stroke model's ways of writing to pen digits (flagged 1s, ...)
+    outlier_share: float  # non-digits added to each stage-2 batch, as a share of its size (outlier
+    # exposure: training/outliers.py); 0: none
     save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
     stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
     grouping_prior: bool  # also learn the grouping prior from the pen digits (grouping-prior.json)
@@ -110,6 +113,8 @@ def parse_args(argv=None) -> TrainingConfig:
     parser.add_argument("--pen-mnist-per-epoch", type=int, default=30000, help="MNIST images per stage-2 epoch")
     parser.add_argument("--no-pen-variants", action="store_true",
                         help="stage 2 draws pen digits as written, without added flags, bars and slashes")
+    parser.add_argument("--outlier-share", type=float, default=OutlierSettings.share,
+                        help="non-digits added to each stage-2 batch, as a share of its size (0: none)")
     parser.add_argument("--save-stage-one", type=pathlib.Path, default=None, metavar="KERAS",
                         help="also save stage 1's model there (the fold runs start from it with --base-model)")
     parser.add_argument("--no-stroke-model", action="store_true",
@@ -126,6 +131,8 @@ def parse_args(argv=None) -> TrainingConfig:
             parser.error(f"--{name.replace('_', '-')} must be at least 1")
     if not 0.0 < args.pen_share < 1.0:
         parser.error("--pen-share must be between 0 and 1")
+    if not 0.0 <= args.outlier_share < 1.0:
+        parser.error("--outlier-share must be at least 0 and below 1")
     if args.hold_out_fold is not None and args.hold_out_fold not in range(len(FOLDS)):
         parser.error(f"--hold-out-fold must be 0-{len(FOLDS) - 1}")
     pen_training = not args.no_pen_training and args.finetune is None
@@ -165,6 +172,7 @@ def parse_args(argv=None) -> TrainingConfig:
         pen_learning_rate=args.pen_learning_rate,
         pen_mnist_per_epoch=600 if args.quick else args.pen_mnist_per_epoch,
         pen_variants=not args.no_pen_variants,
+        outlier_share=args.outlier_share,
         save_stage_one=args.save_stage_one,
         stroke_model=pen_training and not args.no_stroke_model,
         grouping_prior=pen_training and not args.no_grouping_prior,
@@ -264,17 +272,20 @@ def stage_two_model(config: TrainingConfig, model, steps_per_epoch: int):
     import keras
 
     from training.architecture import build_model
+    from training.outliers import digit_or_outlier_crossentropy
 
     if model is None:
         keras.utils.set_random_seed(config.seed)
         keras.mixed_precision.set_global_policy(config.precision)
         model = build_model()
         model.set_weights(keras.models.load_model(config.base_model).get_weights())
-    return compile_model(model, config.pen_learning_rate, steps_per_epoch, config.pen_epochs)
+    loss = digit_or_outlier_crossentropy() if config.outlier_share > 0 else "sparse_categorical_crossentropy"
+    return compile_model(model, config.pen_learning_rate, steps_per_epoch, config.pen_epochs, loss)
 
 
-def compile_model(model, peak: float, steps_per_epoch: int, epochs: int):
-    """AdamW with a warm-up to `peak`, then a cosine decay to 1 % of it over `epochs`."""
+def compile_model(model, peak: float, steps_per_epoch: int, epochs: int, loss="sparse_categorical_crossentropy"):
+    """AdamW with a warm-up to `peak`, then a cosine decay to 1 % of it over `epochs`; `loss`
+    a Keras loss (stage 2's with non-digits: training/outliers.py)."""
     import keras
 
     total_steps = steps_per_epoch * epochs
@@ -288,7 +299,7 @@ def compile_model(model, peak: float, steps_per_epoch: int, epochs: int):
     )
     model.compile(
         optimizer=keras.optimizers.AdamW(learning_rate=schedule, weight_decay=1e-4),
-        loss="sparse_categorical_crossentropy",
+        loss=loss,
         metrics=["accuracy"],
     )
     return model
@@ -314,20 +325,24 @@ def train_with_pen(model, config: TrainingConfig, train_split, validation_split,
     once, augmented the same way). model is stage 1's, or None to start from --base-model.
     Returns (model, history, seconds)."""
     from training.mixed import MnistAndPenDigits
+    from training.outliers import NonDigitDrawer
     from training.pen_render import PenRenderer
     from training.stroke_model import StrokeTrainingSettings
 
     variants = StrokeTrainingSettings() if config.pen_variants else None  # as often as the stroke model gets them
+    outliers_per_batch = int(round(config.outlier_share * config.batch_size))
+    outliers = NonDigitDrawer(config.hold_out_fold) if outliers_per_batch else None
     batches = MnistAndPenDigits(*train_split, pen_train, batch_size=config.batch_size, seed=config.seed + 1,
                                 pen_share=config.pen_share, mnist_per_epoch=config.pen_mnist_per_epoch,
                                 epochs=config.pen_epochs, workers=1, use_multiprocessing=True,
-                                writing_variants=variants)
+                                writing_variants=variants, outliers=outliers, outliers_per_batch=outliers_per_batch)
     pen_images = PenRenderer().render_many(pen_validation, seed=config.seed)
     validation_images = np.concatenate([validation_split[0].astype(np.float32) / 255.0, pen_images])[..., None]
     pen_labels = [digit.label for digit in pen_validation]
     validation_labels = np.concatenate([validation_split[1], pen_labels]).astype(np.int64)
     print(f"stage 2: {len(pen_train)} pen digits ({batches.pen_per_batch} per batch of {config.batch_size}), "
-          f"{len(pen_validation)} held back; {len(batches)} steps per epoch", flush=True)
+          f"{len(pen_validation)} held back, {outliers_per_batch} non-digits added to each batch; "
+          f"{len(batches)} steps per epoch", flush=True)
     model = stage_two_model(config, model, len(batches))
     return (model, *fit(model, config, batches, validation_images, validation_labels, config.pen_epochs))
 

@@ -12,6 +12,7 @@ import keras
 import numpy as np
 
 from training.augment import AugmentSettings, augment_image, clean_probability_at
+from training.outliers import OUTLIER
 from training.pen_render import PenRenderer
 from training.stroke_model import writing_variant
 
@@ -35,11 +36,14 @@ def hold_back_writers(digits, share: float, seed: int):
 
 class MnistAndPenDigits(keras.utils.PyDataset):
     """Batches of (B, 28, 28, 1) float32 images and (B,) int32 labels; round(pen_share x B) of
-    each batch are pen digits, the rest MNIST. An epoch is mnist_per_epoch MNIST images."""
+    each batch are pen digits, the rest MNIST, and outliers_per_batch non-digits drawn by
+    `outliers` are added (label OUTLIER: training/outliers.py). An epoch is mnist_per_epoch
+    MNIST images."""
 
     def __init__(self, mnist_images, mnist_labels, pen, batch_size: int, seed: int, pen_share: float,
                  mnist_per_epoch: int, epochs: int | None = None, settings: AugmentSettings | None = None,
-                 renderer: PenRenderer | None = None, writing_variants=None, **kwargs):
+                 renderer: PenRenderer | None = None, writing_variants=None, outliers=None,
+                 outliers_per_batch: int = 0, **kwargs):
         super().__init__(**kwargs)
         if not 0.0 < pen_share < 1.0:
             raise ValueError(f"pen_share must be between 0 and 1 (exclusive), got {pen_share}")
@@ -58,6 +62,9 @@ class MnistAndPenDigits(keras.utils.PyDataset):
         self.renderer = renderer or PenRenderer()
         self.writing_variants = writing_variants  # StrokeTrainingSettings, or None: the flags of 1s, bars of
         # 7s and slashes of 0s the stroke model learns from (training/stroke_model.writing_variant)
+        self.outliers = outliers  # training/outliers.NonDigitDrawer, or None: no non-digits
+        self.outliers_per_batch = outliers_per_batch if outliers is not None else 0  # added to each batch,
+        # labelled training.outliers.OUTLIER
         self.epoch = 0
         self._shuffle()
 
@@ -85,9 +92,13 @@ class MnistAndPenDigits(keras.utils.PyDataset):
             variant_rng = np.random.default_rng((self.seed, self.epoch, index, 1))
             digits = [writing_variant(digit, variant_rng, self.writing_variants) for digit in digits]
         pen = [self.renderer.render(digit, rng) for digit in digits]
-        images = np.stack(mnist + pen)[..., None]
+        images = np.stack(mnist + pen)
         labels = np.concatenate([self.mnist_labels[mnist_rows], self.pen_labels[pen_rows]])
-        return images, labels
+        if self.outliers_per_batch:
+            outlier_rng = np.random.default_rng((self.seed, self.epoch, index, 2))
+            images = np.concatenate([images, self.outliers.images(self.outliers_per_batch, outlier_rng)])
+            labels = np.concatenate([labels, np.full(self.outliers_per_batch, OUTLIER, np.int32)])
+        return images[..., None], labels
 
     def on_epoch_end(self):
         self.epoch += 1

@@ -1,0 +1,64 @@
+"""Outlier exposure in stage 2 (Hendrycks et al., ICLR 2019): non-digits in every batch.
+
+Stage 2 batches (training/mixed.py) may carry drawings of the non-digit families a model may
+learn (training/nondigits.py: all but the held-out fold's group, random glyphs among them),
+labelled OUTLIER. The image model is taught to spread its probability evenly over the ten
+digits on them (cross-entropy to the uniform distribution), so that its features keep what
+makes ink no digit for the not-a-digit reader on top of them. It keeps ten outputs: nothing
+the app reads changes shape.
+"""
+
+import dataclasses
+
+import keras
+import numpy as np
+
+from digitpad.settings import CanvasSettings, RecognitionSettings
+from training import nondigits, pen_render
+
+OUTLIER = -1  # the label of a non-digit in a stage-2 batch
+CANVAS_SIZE = CanvasSettings().canvas_size
+
+
+@dataclasses.dataclass(frozen=True)
+class OutlierSettings:
+    share: float = 0.1  # non-digits added to each stage-2 batch, as a share of its size (0: none)
+    glyph_share: float = 0.25  # of those, random glyphs (the rest: the families, each as likely)
+    weight: float = 0.5  # weight of a non-digit's loss against a digit's (Hendrycks et al.'s lambda)
+
+
+def digit_or_outlier_crossentropy(weight: float = OutlierSettings.weight):
+    """A Keras loss: (B,) int labels and (B, 10) probabilities -> (B,) losses; a digit's is
+    the usual cross-entropy, an OUTLIER's the cross-entropy to the uniform distribution times
+    `weight`."""
+
+    def loss(labels, probabilities):
+        log_probabilities = keras.ops.log(keras.ops.clip(keras.ops.cast(probabilities, "float32"), 1e-7, 1.0))
+        labels = keras.ops.cast(keras.ops.reshape(labels, (-1,)), "int32")
+        picked = keras.ops.take_along_axis(log_probabilities, keras.ops.expand_dims(keras.ops.maximum(labels, 0), -1),
+                                           axis=-1)[:, 0]
+        uniform = keras.ops.mean(log_probabilities, axis=-1)
+        return -keras.ops.where(labels == OUTLIER, weight * uniform, picked)
+
+    return loss
+
+
+class NonDigitDrawer:
+    """Mouse-like drawings of the non-digit families a model may learn (all but group
+    hold_out_fold's), as the image model sees them."""
+
+    def __init__(self, hold_out_fold: int | None, settings: OutlierSettings = OutlierSettings()):
+        self.families = [family.name for family in nondigits.training_families(hold_out_fold)
+                         if family.name != nondigits.GLYPHS]
+        if not self.families:
+            raise ValueError("no non-digit families to draw")
+        self.settings = settings
+        self.recognition = RecognitionSettings()
+
+    def images(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """`count` drawings -> (count, 28, 28) float32, white ink on black."""
+        names = [nondigits.GLYPHS if rng.random() < self.settings.glyph_share else str(rng.choice(self.families))
+                 for _ in range(count)]
+        drawn = nondigits.drawings(names, count, int(rng.integers(2**31)), CANVAS_SIZE)
+        return np.stack([pen_render.strokes_to_image(strokes, CANVAS_SIZE, self.recognition)
+                         for _, strokes in drawn]).astype(np.float32)
