@@ -58,6 +58,7 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
 
 
 @pytest.mark.parametrize("arguments", [["--hold-out-fold", "3"], ["--pen-share", "1.5"], ["--pen-epochs", "0"],
+                                       ["--outlier-share", "-0.1"], ["--outlier-share", "1"],
                                        ["--base-model", "/nonexistent.keras"],
                                        ["--no-pen-training", "--hold-out-fold", "0"],
                                        ["--finetune", "samples", "--save-stage-one", "stage1.keras"]])

@@ -22,9 +22,11 @@ CANVAS_SIZE = CanvasSettings().canvas_size
 
 @dataclasses.dataclass(frozen=True)
 class OutlierSettings:
-    share: float = 0.1  # non-digits added to each stage-2 batch, as a share of its size (0: none)
+    share: float = 0.125  # non-digits added to each stage-2 batch, as a share of its size (0: none)
     glyph_share: float = 0.25  # of those, random glyphs (the rest: the families, each as likely)
-    weight: float = 0.5  # weight of a non-digit's loss against a digit's (Hendrycks et al.'s lambda)
+    weight: float = 1.0  # weight of a non-digit's loss against a digit's. Hendrycks et al. weigh the
+    # mean over non-digits by 0.5 with twice as many non-digits as digits (0.25 a drawing, half the
+    # digits' weight in all); drawing them costs time here, so there are fewer, each weighing more
 
 
 def digit_or_outlier_crossentropy(weight: float = OutlierSettings.weight):
