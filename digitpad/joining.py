@@ -164,6 +164,45 @@ def overlapping(pieces, limit: float, near: float = 0.0) -> list[bool]:
     return flags
 
 
+def _dense_path(stroke, spacing: float) -> np.ndarray:
+    """(n, 2) float points along a Stroke's centre line, at most `spacing` canvas pixels apart."""
+    points = np.asarray(stroke.points, np.float64).reshape(-1, 2)
+    if len(points) < 2:
+        return points
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(points, axis=0), axis=1))])
+    steps = np.linspace(0.0, along[-1], max(2, int(np.ceil(along[-1] / spacing)) + 1))
+    return np.column_stack([np.interp(steps, along, points[:, 0]), np.interp(steps, along, points[:, 1])])
+
+
+def paths_meeting(groups, within: float) -> list[bool]:
+    """Whether each digit's pen paths meet a neighbour's: groups, left to right, each a list of
+    its ink Strokes (canvas pixels; [] when not known, e.g. a picture); two neighbours meet when
+    some point of the centre line of one comes within `within` x the narrower brush of the
+    other's. The strokes of one letter meet (a V of two strokes read 11, an N read 111); the
+    digits of a number, even written tight, keep their paths a brush width or more apart
+    (bench/README). within <= 0: never."""
+    flags = [False] * len(groups)
+    if within <= 0:
+        return flags
+    for index, (first, second) in enumerate(zip(groups, groups[1:], strict=False)):
+        if not first or not second:
+            continue
+        reach = within * min(stroke.width for stroke in (*first, *second))
+        paths = [np.concatenate([_dense_path(stroke, max(reach / 2, 0.5)) for stroke in group]) for group in
+                 (first, second)]
+        low = np.maximum(paths[0].min(axis=0), paths[1].min(axis=0)) - reach
+        high = np.minimum(paths[0].max(axis=0), paths[1].max(axis=0)) + reach
+        if np.any(low > high):
+            continue  # their boxes, grown by the reach, do not meet: most pairs
+        near = [path[np.all((path >= low) & (path <= high), axis=1)] for path in paths]
+        if not len(near[0]) or not len(near[1]):
+            continue
+        distances = np.linalg.norm(near[0][:, None, :] - near[1][None, :, :], axis=2)
+        if distances.min() <= reach:
+            flags[index] = flags[index + 1] = True
+    return flags
+
+
 def log_a_digit(chances, weight: float, odds: float = 0.0) -> list[float]:
     """weight x log(1 - q) for each piece's probability p of being no digit (the not-a-digit
     reader's), q that probability with `odds` added to its log odds (1 - p floored at

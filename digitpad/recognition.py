@@ -276,6 +276,8 @@ class Recognizer:
         if join:  # not a grouping the user gave; nor pieces a taught digit had a say in
             taught = [found is not None and bool(found[2]) for found in evidence]
             overlaps = joining.overlapping(pieces, self.settings.max_overlap, self.settings.overlap_near)
+            meeting = joining.paths_meeting(self._pen_paths(members, strokes), self.settings.paths_meet)
+            overlaps = [overlap or meets for overlap, meets in zip(overlaps, meeting, strict=True)]
             doubts = [OVERLAPPING if overlapping and not doubt and not decided else doubt
                       for overlapping, doubt, decided in zip(overlaps, doubts, taught, strict=True)]
         return self._result(images, probabilities, scribble, doubts, members, readings, chances)
@@ -356,6 +358,20 @@ class Recognizer:
         for index, chance in zip(asked, read, strict=True):
             chances[index] = float(chance)
         return chances
+
+    @staticmethod
+    def _pen_paths(members, strokes) -> list[list]:
+        """Each digit's ink Strokes, as drawn: [] without strokes (masks, pictures) and for a digit
+        the eraser touched (its pen path no longer says where its ink is)."""
+        if not strokes:
+            return [[] for _ in members]
+        erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
+        paths = []
+        for group in members:
+            ink = [strokes[index] for index in group if not strokes[index].erase]
+            later = [eraser for index, eraser in erasers if group and index > group[0]]
+            paths.append([] if not ink or touched_by_eraser(ink, later) else ink)
+        return paths
 
     def _read_strokes(self, members, strokes, doubts, known: dict) -> dict:
         """{indices of a digit's strokes: (10,) the stroke reader's probabilities} for each digit

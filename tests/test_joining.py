@@ -168,3 +168,29 @@ def test_pieces_whose_boxes_overlap_and_ink_nearly_touches_are_flagged(gap_rows,
 def test_ink_gap_is_the_shortest_distance_between_the_inks():
     assert joining.ink_gap(piece(0, 10, 0, 10), piece(30, 10, 0, 10)) == pytest.approx(21, abs=0.5)
     assert joining.ink_gap(piece(0, 10), piece(5, 10)) == 0.0
+
+
+def line(start, end, width=24.0):
+    from digitpad.drawing import Stroke
+
+    return Stroke((tuple(map(float, start)), tuple(map(float, end))), width)
+
+
+@pytest.mark.parametrize("second_start, expected", [((100, 0), True),  # a V: its two strokes meet below
+                                                    ((103, 5), True),  # within a quarter of the brush
+                                                    ((140, 0), False)])  # two 1s a brush width apart
+def test_pen_paths_that_meet_are_flagged(second_start, expected):
+    first = [line((0, 0), (50, 200))]
+    second = [line((50 + second_start[0] - 100, 200 + second_start[1]), (100 + second_start[0] - 100, 0))]
+    assert joining.paths_meeting([first, second], 0.25) == [expected, expected]
+
+
+def test_pen_paths_crossing_between_their_points_meet():
+    """Two strokes of two points each that cross in their middles, far from every point drawn."""
+    assert joining.paths_meeting([[line((0, 0), (100, 100))], [line((100, 0), (0, 100))]], 0.25) == [True, True]
+
+
+def test_only_neighbours_whose_paths_meet_are_flagged_and_unknown_paths_never():
+    groups = [[line((0, 0), (0, 100))], [line((100, 0), (100, 100))], [line((100, 100), (150, 0))], []]
+    assert joining.paths_meeting(groups, 0.25) == [False, True, True, False]
+    assert joining.paths_meeting(groups, 0.0) == [False] * 4

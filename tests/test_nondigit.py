@@ -65,6 +65,21 @@ def test_a_sum_is_not_a_sure_number_and_its_operator_is_marked(app, pen_by_label
     assert result.text[0] == "3" and result.text[2] == "4"
 
 
+@pytest.mark.parametrize("letter", ["V", "W", "N", "M"])
+def test_letters_of_straight_strokes_that_meet_are_not_a_run_of_ones(app, letter):
+    """The simplex font draws these in separate strokes, each a sure 1 alone (V read 11, W 1111)."""
+    paths = [stroke.copy() for stroke in nondigits.font_glyphs("futural", letter)[0]]
+    placed = pen_digits.place(paths, 560, 0.6, (0.5, 0.5))
+    result = read(app, [Stroke(tuple(map(tuple, np.round(path))), 24.0) for path in placed])
+    assert not result.sure, (result.text, result.doubt)
+
+
+def test_ones_written_apart_stay_sure(app):
+    ones = [Stroke(((x + 10.0, 150.0), (x, 400.0)), 24.0) for x in (200.0, 260.0)]  # 1.5 brushes apart
+    result = read(app, ones)
+    assert result.sure and result.text == "11", (result.text, result.doubt)
+
+
 @pytest.mark.parametrize("label", [4, 7, 0])
 def test_plain_digits_stay_sure(app, pen_by_label, label):
     for digit in pen_by_label[label][:3]:

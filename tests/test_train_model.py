@@ -46,9 +46,10 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
     assert json.loads((base / "metrics.json").read_text())["stage_seconds"].keys() == {"stage 1"}
     output = tmp_path / "fold"
     arguments = ["--quick", "--base-model", str(stage_one), "--hold-out-fold", "1", "--no-stroke-model",
-                 "--output-dir", str(output)]
+                 "--output-dir", str(output), "--outlier-share", "0.1"]  # with the outlier-exposure trial's loss
     assert train_model.main(arguments) == 0
     metrics = json.loads((output / "metrics.json").read_text())
+    assert metrics["outlier_share"] == 0.1
     assert metrics["stage_seconds"].keys() == {"stage 2", "grouping prior", "not-a-digit reader"}
     assert metrics["hold_out_fold"] == 1 and metrics["nondigit"]["hold_out_fold"] == 1
     assert not (output / "digitpad-strokes.tflite").exists() and "stroke_model" not in metrics

@@ -392,7 +392,7 @@ FONTS = ("futural", "scripts", "timesr", "scriptc", "rowmand", "gothiceng", "cur
 # what looks like a digit (Cyrillic Ch, Ze, Be; kana no, tsu, ro; integral, partial; ...), are
 # glyphs of a shape kind drawn above: diamonds, asterisks, octagons, "not equal".
 GLYPH_SETS = {  # font -> (kind, characters)
-    "greek": ("letters", "ACDEFHKLMNPRSTUWXY" + "acfghklmnprtuwy"),
+    "greek": ("letters", "ACDEHKLMNPRSTUWXY" + "acghklmnprtuwy"),  # not Phi nor phi: a slashed 0
     "cyrillic": ("letters", "ADEFHIKLMNPQRTUWXY[^`" + "adefhiklmnpqrtuwxy{}"),
     "japanese": ("letters", "#$%&'()*+,-./0125678" + "9:ADEFGHIJMNOPTUVWXZ[\\]^_`" + "abcdfghlnqrsxyz{|}"),
     "astrology": ("symbols", "!$%&'+-/:<=>?@[]_`{|}~"),
