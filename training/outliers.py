@@ -1,5 +1,5 @@
 """Outlier exposure in stage 2 (Hendrycks et al., ICLR 2019): non-digits in every batch. Off
-by default (`train_model.py --outlier-share`): tried on the folds and dropped (bench/README).
+by default (`train_model.py --outlier-share`): tried on the folds, not adopted (bench/README).
 
 Stage 2 batches (training/mixed.py) may carry drawings of the non-digit families a model may
 learn (training/nondigits.py: all but the held-out fold's group, random glyphs among them),
@@ -24,7 +24,7 @@ CANVAS_SIZE = CanvasSettings().canvas_size
 @dataclasses.dataclass(frozen=True)
 class OutlierSettings:
     share: float = 0.0  # non-digits added to each stage-2 batch, as a share of its size; 0: none, the
-    # shipped recipe (0.125 was tried at stop 26 on the folds and dropped: bench/README)
+    # shipped recipe (0.125 was tried at stop 26 on the folds, not adopted: bench/README)
     glyph_share: float = 0.25  # of those, random glyphs (the rest: the families, each as likely)
     weight: float = 1.0  # weight of a non-digit's loss against a digit's. Hendrycks et al. weigh the
     # mean over non-digits by 0.5 with twice as many non-digits as digits (0.25 a drawing, half the
