@@ -1,5 +1,6 @@
 """Outlier exposure in stage 2 (Hendrycks et al., ICLR 2019): non-digits in every batch. Off
-by default (`train_model.py --outlier-share`): tried on the folds, not adopted (bench/README).
+by default (`train_model.py --outlier-share`, 0): tried on the folds at stop 26 with 0.125, not
+adopted (bench/README).
 
 Stage 2 batches (training/mixed.py) may carry drawings of the non-digit families a model may
 learn (training/nondigits.py: all but the held-out fold's group, random glyphs among them),
@@ -11,7 +12,6 @@ the app reads changes shape.
 
 import dataclasses
 
-import keras
 import numpy as np
 
 from digitpad.settings import CanvasSettings, RecognitionSettings
@@ -23,9 +23,7 @@ CANVAS_SIZE = CanvasSettings().canvas_size
 
 @dataclasses.dataclass(frozen=True)
 class OutlierSettings:
-    share: float = 0.0  # non-digits added to each stage-2 batch, as a share of its size; 0: none, the
-    # shipped recipe (0.125 was tried at stop 26 on the folds, not adopted: bench/README)
-    glyph_share: float = 0.25  # of those, random glyphs (the rest: the families, each as likely)
+    glyph_share: float = 0.25  # of the non-digits in a batch, random glyphs (the rest: the families, each as likely)
     weight: float = 1.0  # weight of a non-digit's loss against a digit's. Hendrycks et al. weigh the
     # mean over non-digits by 0.5 with twice as many non-digits as digits (0.25 a drawing, half the
     # digits' weight in all); drawing them costs time here, so there are fewer, each weighing more
@@ -35,6 +33,7 @@ def digit_or_outlier_crossentropy(weight: float = OutlierSettings.weight):
     """A Keras loss: (B,) int labels and (B, 10) probabilities -> (B,) losses; a digit's is
     the usual cross-entropy, an OUTLIER's the cross-entropy to the uniform distribution times
     `weight`."""
+    import keras
 
     def loss(labels, probabilities):
         log_probabilities = keras.ops.log(keras.ops.clip(keras.ops.cast(probabilities, "float32"), 1e-7, 1.0))
