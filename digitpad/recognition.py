@@ -385,15 +385,9 @@ class Recognizer:
         the hand-set join rules (_join_close_pieces) with the image's alone."""
         if self.strokes is None or not self.settings.stroke_weight or strokes is None:
             return known
-        erasers = [(index, stroke) for index, stroke in enumerate(strokes) if stroke.erase]
-        readable = {}
-        for group, doubt in zip(members, doubts, strict=True):
-            if doubt or not group or group in known:
-                continue
-            ink_strokes = [strokes[index] for index in group if not strokes[index].erase]
-            later_erasers = [eraser for index, eraser in erasers if index > group[0]]
-            if ink_strokes and not touched_by_eraser(ink_strokes, later_erasers):
-                readable[group] = ink_strokes
+        readable = {group: ink for group, doubt, ink in zip(members, doubts, self._pen_paths(members, strokes),
+                                                            strict=True)
+                    if not doubt and group and group not in known and ink}
         if not readable:
             return known
         return known | dict(zip(readable, self.strokes.predict(list(readable.values())), strict=True))

@@ -41,12 +41,19 @@ class Readings:
     pooled: np.ndarray  # (N, 384) float32, the image model's pooled maps (DigitModel.predict_with_pooled)
 
 
+def images_of(drawn) -> np.ndarray:
+    """[(family name, Strokes)] (nondigits.drawings) -> (N, 28, 28) float32, what the image model
+    sees of each: white ink on black."""
+    recognition = RecognitionSettings()
+    return np.stack([pen_render.strokes_to_image(strokes, CANVAS_SIZE, recognition)
+                     for _, strokes in drawn]).astype(np.float32)
+
+
 def draw_nondigits(names, count: int, seed) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """`count` drawings round robin over the families `names` -> ((N, 28, 28) images,
     (N, 64, 5) sequences, (N,) family names)."""
-    recognition = RecognitionSettings()
     drawn = nondigits.drawings(names, count, seed, CANVAS_SIZE)
-    images = np.stack([pen_render.strokes_to_image(strokes, CANVAS_SIZE, recognition) for _, strokes in drawn])
+    images = images_of(drawn)
     sequences = np.stack([strokes_to_sequence(strokes) for _, strokes in drawn])
     return images, sequences, np.array([name for name, _ in drawn])
 

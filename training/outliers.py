@@ -14,11 +14,9 @@ import dataclasses
 
 import numpy as np
 
-from digitpad.settings import CanvasSettings, RecognitionSettings
-from training import nondigits, pen_render
+from training import nondigit_data, nondigits
 
 OUTLIER = -1  # the label of a non-digit in a stage-2 batch
-CANVAS_SIZE = CanvasSettings().canvas_size
 
 
 @dataclasses.dataclass(frozen=True)
@@ -56,12 +54,10 @@ class NonDigitDrawer:
         if not self.families:
             raise ValueError("no non-digit families to draw")
         self.settings = settings
-        self.recognition = RecognitionSettings()
 
     def images(self, count: int, rng: np.random.Generator) -> np.ndarray:
         """`count` drawings -> (count, 28, 28) float32, white ink on black."""
         names = [nondigits.GLYPHS if rng.random() < self.settings.glyph_share else str(rng.choice(self.families))
                  for _ in range(count)]
-        drawn = nondigits.drawings(names, count, int(rng.integers(2**31)), CANVAS_SIZE)
-        return np.stack([pen_render.strokes_to_image(strokes, CANVAS_SIZE, self.recognition)
-                         for _, strokes in drawn]).astype(np.float32)
+        return nondigit_data.images_of(nondigits.drawings(names, count, int(rng.integers(2**31)),
+                                                          nondigit_data.CANVAS_SIZE))
