@@ -23,9 +23,9 @@ def test_the_shipped_reader_learns_every_family_and_every_family_is_held_out_onc
     assert nondigits.training_families(None) == nondigits.FAMILIES
     grouped = [family.name for fold in range(nondigits.GROUPS) for family in nondigits.held_out_families(fold)]
     assert sorted(grouped) == sorted(family.name for family in nondigits.FAMILIES if family.group is not None)
-    # the sums' operators and the random glyphs are learned by every reader
+    # the sums' operators, the random glyphs and the random outlines are learned by every reader
     assert {family.name for family in nondigits.FAMILIES if family.group is None} == {
-        "shapes/plus", "shapes/dash", "shapes/equals", "shapes/cross", nondigits.GLYPHS}
+        "shapes/plus", "shapes/dash", "shapes/equals", "shapes/cross", *nondigits.RANDOM_FAMILIES}
 
 
 @pytest.mark.parametrize("twins", [("shapes/box", "shapes/turned_box"), ("shapes/star", "shapes/turned_star"),
@@ -95,13 +95,40 @@ def test_training_drawings_leave_the_folds_families_out(monkeypatch):
     monkeypatch.setattr(nondigits, "drawings", recording)
     mnist = np.zeros((50, 28, 28), np.uint8)
     drawings = nondigit_data.training_drawings(PEN_DIGITS, mnist, np.zeros(50, np.int64), hold_out_fold=1,
-                                               nondigit_count=40, mnist_count=10, pen_limit=20, glyph_count=5)
+                                               nondigit_count=40, mnist_count=10, pen_limit=20, glyph_count=5,
+                                               outline_count=3)
     assert set(asked) == {family.name for family in nondigits.training_families(1)}
     assert not set(asked) & {family.name for family in nondigits.held_out_families(1)}
     assert set(drawings.family[drawings.not_digit]) <= set(asked)
-    assert drawings.images.shape == (10 + 20 + 40 + 5, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
-    assert drawings.not_digit.sum() == 45 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()
+    assert drawings.images.shape == (10 + 20 + 40 + 5 + 3, 28, 28) and drawings.sequences.shape[1:] == (64, 5)
+    assert drawings.not_digit.sum() == 48 and not drawings.has_strokes[:10].any() and drawings.has_strokes[10:].all()
     assert np.sum(drawings.family == nondigits.GLYPHS) == 5  # drawn apart, not in the round robin
+    assert np.sum(drawings.family == nondigits.OUTLINES) == 3
+
+
+def _ellipse(width, height, corners=0):
+    t = np.linspace(0, 2 * np.pi, 60, endpoint=False)
+    return np.column_stack([width * np.cos(t), height * np.sin(t)])
+
+
+@pytest.mark.parametrize(("name", "path", "no_zero"), [
+    ("circle", _ellipse(1, 1), False),
+    ("upright oval", _ellipse(0.6, 1), False),
+    ("octagon", _ellipse(1, 1)[::-1][::-1][::60 // 8], False),
+    ("sliver", _ellipse(1, 0.2), False),
+    ("square", np.array([(0, 0), (1, 0), (1, 1), (0, 1)], float), True),
+    ("triangle", np.array([(0, 0), (1, 0), (0.5, 0.9)], float), True),
+    ("cloud", _ellipse(1, 1) * (1 + 0.35 * np.abs(np.sin(3 * np.linspace(0, 2 * np.pi, 60, endpoint=False))))[:, None],
+     True),
+])
+def test_an_outline_a_person_takes_for_a_zero_is_not_drawn(name, path, no_zero):
+    assert nondigits.outline_is_no_zero(path) is no_zero, name
+
+
+@pytest.mark.parametrize("seed", range(10))
+def test_a_random_outline_is_closed_and_no_zero(seed):
+    (path,) = nondigits.outline(np.random.default_rng(seed))
+    assert np.allclose(path[0], path[-1]) and nondigits.outline_is_no_zero(path)
 
 
 @pytest.mark.parametrize("seed", range(20))

@@ -93,12 +93,13 @@ def augmented_mnist(images: np.ndarray, labels: np.ndarray, count: int, seed) ->
 def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_labels: np.ndarray,
                       hold_out_fold: int | None, nondigit_count: int = 6000, pen_copies: int = 1,
                       mnist_count: int = 4000, seed: int = 0, pen_limit: int | None = None,
-                      glyph_count: int = 0) -> Drawings:
+                      glyph_count: int = 0, outline_count: int = 0) -> Drawings:
     """The head's training set: `mnist_count` MNIST training images ((N, 28, 28) uint8 and
     their labels given, distorted as in stage 1), `pen_copies` drawings of each pen digit not in
     `hold_out_fold` (with the stroke model's writing variants), and `nondigit_count` drawings of
     the non-digit families outside that fold's group (nondigits.training_families; all with
-    None), round robin, and `glyph_count` random glyphs (nondigits.GLYPHS) besides. `pen_limit`:
+    None), round robin, and `glyph_count` random glyphs (nondigits.GLYPHS) and `outline_count`
+    random outlines (nondigits.OUTLINES) besides. `pen_limit`:
     only that many pen digits, spread over the set (a smoke run)."""
     from training.folds import digit_folds
 
@@ -108,13 +109,14 @@ def training_drawings(pen_data: pathlib.Path, mnist_images: np.ndarray, mnist_la
     if pen_limit is not None:
         digits = digits[:: max(1, len(digits) // pen_limit)][:pen_limit]
     pen_images, pen_sequences = draw_pen_digits(digits, pen_copies, (seed, 1), variants=True)
-    names = [family.name for family in nondigits.training_families(hold_out_fold) if family.name != nondigits.GLYPHS]
-    other_images, other_sequences, other_names = draw_nondigits(names, nondigit_count, (seed, 2))
-    if glyph_count:
-        glyph_images, glyph_sequences, glyph_names = draw_nondigits([nondigits.GLYPHS], glyph_count, (seed, 3))
-        other_images, other_sequences = np.concatenate([other_images, glyph_images]), \
-            np.concatenate([other_sequences, glyph_sequences])
-        other_names = np.concatenate([other_names, glyph_names])
+    names = [family.name for family in nondigits.training_families(hold_out_fold)
+             if family.name not in nondigits.RANDOM_FAMILIES]
+    drawn = [draw_nondigits(names, nondigit_count, (seed, 2))]
+    for index, (name, random_count) in enumerate([(nondigits.GLYPHS, glyph_count),
+                                                   (nondigits.OUTLINES, outline_count)]):
+        if random_count:
+            drawn.append(draw_nondigits([name], random_count, (seed, 3 + index)))
+    other_images, other_sequences, other_names = (np.concatenate(parts) for parts in zip(*drawn, strict=True))
     count = len(mnist), len(pen_images), len(other_images)
     return Drawings(
         images=np.concatenate([mnist, pen_images, other_images]).astype(np.float32),

@@ -31,6 +31,7 @@ class HeadSettings:
     nondigits: int = 12000  # drawings of the non-digit families it learns, round robin
     glyphs: int = 4000  # drawings of random glyphs besides (training/nondigits.py glyph; 0: none); with
     # 16,000 drawings in all, as many as before there were glyphs, it takes no longer to train
+    outlines: int = 0  # drawings of random closed outlines besides (training/nondigits.py outline; 0: none)
     pen_copies: int = 6  # mouse-like drawings of each training pen digit
     mnist: int = 12000  # MNIST training images (distorted as in stage 1). Three times as many digits as
     # at first (2 copies, 4000): on the folds, fewer held-out letters and symbols read as sure
@@ -48,7 +49,8 @@ class HeadSettings:
     pen_limit: int | None = None  # only this many pen digits (a smoke run); None: all
 
 
-QUICK = HeadSettings(nondigits=200, glyphs=50, mnist=200, pen_limit=200, epochs=2, heads=1)  # train_model.py --quick
+# train_model.py --quick
+QUICK = HeadSettings(nondigits=200, glyphs=50, outlines=20, mnist=200, pen_limit=200, epochs=2, heads=1)
 
 
 def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
@@ -132,7 +134,7 @@ def train_head(model_path: pathlib.Path | str, stroke_model_path: pathlib.Path |
     (mnist_images, mnist_labels), _ = load_mnist(mnist_dir)
     drawings = nondigit_data.training_drawings(pathlib.Path(pen_data), mnist_images, mnist_labels, hold_out_fold,
                                                settings.nondigits, settings.pen_copies, settings.mnist, settings.seed,
-                                               settings.pen_limit, settings.glyphs)
+                                               settings.pen_limit, settings.glyphs, settings.outlines)
     drawn = time.perf_counter()
     readings = nondigit_data.read(drawings, model, strokes)
     read = time.perf_counter()

@@ -362,6 +362,86 @@ def glyph(rng):
             return paths
 
 
+# ----------------------------------------------------------------------------- random outlines
+OUTLINE_DENT = np.radians(30)  # an inward turn this sharp, over a twentieth of the outline each side, is a
+# dent a person sees (a 0 turns one way all round)
+OUTLINE_DENTS = 2  # such dents an outline needs (or one twice as sharp: a heart's)
+OUTLINE_CORNER = np.radians(60)  # an outward turn this sharp is a corner a person sees (a regular
+# octagon's 45 degrees are not, nor a heptagon's 51: drawn small, each is a 0)
+OUTLINE_CORNERS = 3  # corners an outline needs without dents (a 0 may be pointed where its stroke starts
+# and ends)
+OUTLINE_THINNEST = 0.35  # an outline's narrowest width over its length, at least (a sliver is a 1 or a dash)
+OUTLINE_WINDOW = 4  # points each side of a turn, of OUTLINE_POINTS along the outline: a twentieth of it
+OUTLINE_POINTS = 80
+
+
+def _outline_path(rng) -> np.ndarray:
+    """A closed outline of 3-8 corners at random angles and distances from its centre, each side
+    straight or bulging out by 0.35-0.6 of its length (an arc), squashed and turned: (m, 2)."""
+    corners = int(rng.integers(3, 9))
+    angles = np.sort(rng.uniform(0, 2 * np.pi, corners))
+    angles = 0.5 * angles + 0.5 * (np.linspace(0, 2 * np.pi, corners, endpoint=False) + angles[0])  # spread out
+    radii = rng.uniform(rng.choice([0.4, 0.75]), 1.0, corners)
+    points = np.column_stack([radii * np.cos(angles), radii * np.sin(angles)])
+    bulging = rng.uniform() < 0.5
+    pieces = []
+    for start, end in zip(points, np.roll(points, -1, axis=0), strict=True):
+        t = np.linspace(0, 1, 12, endpoint=False)[:, None]
+        side = start + (end - start) * t
+        if bulging and rng.uniform() < 0.8:
+            outward = np.array([end[1] - start[1], start[0] - end[0]])  # corners go counter-clockwise
+            side = side + outward * rng.uniform(0.35, 0.6) * 4 * t * (1 - t)
+        pieces.append(side)
+    path = np.vstack(pieces + [points[:1]])
+    path[:, 1] *= rng.uniform(0.55, 1.0)
+    turn = rng.uniform(0, 2 * np.pi)
+    return path @ np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]).T
+
+
+def _resampled(path: np.ndarray, count: int) -> np.ndarray:
+    """A closed path (m, 2) -> `count` points evenly spaced along it, (count, 2)."""
+    closed = np.vstack([path, path[:1]])
+    along = np.concatenate([[0.0], np.cumsum(np.linalg.norm(np.diff(closed, axis=0), axis=1))])
+    spots = np.linspace(0, along[-1], count, endpoint=False)
+    return np.column_stack([np.interp(spots, along, closed[:, 0]), np.interp(spots, along, closed[:, 1])])
+
+
+def outline_is_no_zero(path: np.ndarray) -> bool:
+    """Whether a closed outline (m, 2) is one a person would not take for a 0 (nor a 1): not a
+    sliver (OUTLINE_THINNEST), and dented (OUTLINE_DENTS inward turns of OUTLINE_DENT, or one twice
+    as sharp) or with OUTLINE_CORNERS corners or more (outward turns of OUTLINE_CORNER), turns
+    measured over OUTLINE_WINDOW of OUTLINE_POINTS points each side."""
+    import cv2
+
+    points = _resampled(np.asarray(path, np.float64), OUTLINE_POINTS)
+    (_, _), (width, height), _ = cv2.minAreaRect(points.astype(np.float32))
+    if max(width, height) <= 0 or min(width, height) < OUTLINE_THINNEST * max(width, height):
+        return False
+    before = points - np.roll(points, OUTLINE_WINDOW, axis=0)
+    after = np.roll(points, -OUTLINE_WINDOW, axis=0) - points
+    turns = np.angle(np.exp(1j * (np.arctan2(after[:, 1], after[:, 0]) - np.arctan2(before[:, 1], before[:, 0]))))
+    x, y = points[:, 0], points[:, 1]
+    turns *= np.sign(np.sum(x * np.roll(y, -1) - np.roll(x, -1) * y)) or 1.0  # outward turns positive
+
+    def peaks(values, least):
+        return values[(values > least) & (values >= np.roll(values, 1)) & (values > np.roll(values, -1))]
+
+    dents = peaks(-turns, OUTLINE_DENT)
+    if len(dents) >= OUTLINE_DENTS or (dents >= 2 * OUTLINE_DENT).any():
+        return True
+    return len(peaks(turns, OUTLINE_CORNER)) >= OUTLINE_CORNERS
+
+
+def outline(rng):
+    """A random closed outline of no shape kind (_outline_path), drawn again until a person would
+    not take it for a 0 (outline_is_no_zero): polygons, stars, clouds, hearts and the like in
+    general, as glyphs are letters in general."""
+    while True:
+        path = _outline_path(rng)
+        if outline_is_no_zero(path):
+            return [path]
+
+
 def at_any_angle(generator):
     """A shape generator whose drawings are turned by a random angle (a box, a triangle or a
     star has no upright; pen_render turns drawings by at most 12 degrees)."""
@@ -404,6 +484,8 @@ GLYPH_SETS = {  # font -> (kind, characters)
 OPERATORS = {"plus": plus, "minus": dash, "equals": equals, "times": cross}  # of the sums
 GLYPHS = "scribbles/glyphs"  # random glyphs (glyph): in no group, every reader learns them, drawn apart
 # (nondigit_data.training_drawings: HeadSettings.glyphs), never scored
+OUTLINES = "shapes/outlines"  # random outlines (outline): the same, for closed shapes (HeadSettings.outlines)
+RANDOM_FAMILIES = (GLYPHS, OUTLINES)  # drawn apart, in no group, never scored
 # a font cut of another's design (its complex cut, its italic; the two math fonts) -> that design
 FONT_DESIGNS = {"scriptc": "scripts", "timesi": "timesr", "mathupp": "mathlow"}
 
@@ -434,7 +516,8 @@ def _families():
     for name, generator in SCRIBBLES.items():
         generators[f"scribbles/{name}"] = ("scribbles", generator)
     generators[GLYPHS] = ("scribbles", glyph)
-    learned_by_all = set(OPERATORS.values()) | {glyph}  # in no group
+    generators[OUTLINES] = ("symbols", outline)
+    learned_by_all = set(OPERATORS.values()) | {glyph, outline}  # in no group
     groups = {}
     families = {}
     for name, (kind, generator) in generators.items():

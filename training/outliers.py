@@ -50,7 +50,7 @@ class NonDigitDrawer:
 
     def __init__(self, hold_out_fold: int | None, settings: OutlierSettings = OutlierSettings()):
         self.families = [family.name for family in nondigits.training_families(hold_out_fold)
-                         if family.name != nondigits.GLYPHS]
+                         if family.name not in nondigits.RANDOM_FAMILIES]
         if not self.families:
             raise ValueError("no non-digit families to draw")
         self.settings = settings
