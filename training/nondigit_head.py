@@ -32,7 +32,7 @@ class HeadSettings:
     glyphs: int = 4000  # drawings of random glyphs besides (training/nondigits.py glyph; 0: none); with
     # 16,000 drawings in all, as many as before there were glyphs, it takes no longer to train
     outlines: int = 0  # drawings of random closed outlines besides (training/nondigits.py outline; 0: none).
-    # None by default: 2,000 of them caught clouds, hearts and polygons but refused real 0s that unseen
+    # 0 by default: 2,000 of them caught clouds, hearts and polygons but refused real 0s that unseen
     # writers drew as polygons or blobs, no gain where as many digits are refused (bench/README, stop 33)
     pen_copies: int = 6  # mouse-like drawings of each training pen digit
     mnist: int = 12000  # MNIST training images (distorted as in stage 1). Three times as many digits as
@@ -58,12 +58,12 @@ QUICK = HeadSettings(nondigits=200, glyphs=50, outlines=20, mnist=200, pen_limit
 def with_overrides(settings: HeadSettings, overrides) -> HeadSettings:
     """settings with "name=value" strings applied (--set outlines=2000): ints and floats as such,
     pen_limit also "none". Raises ValueError naming what was wrong."""
-    fields = {field.name: field for field in dataclasses.fields(HeadSettings)}
+    names = [field.name for field in dataclasses.fields(HeadSettings)]
     changes = {}
     for override in overrides:
         name, equals, text = override.partition("=")
-        if name not in fields or not equals or not text:
-            raise ValueError(f"{override!r}: expected NAME=VALUE with NAME one of {', '.join(fields)}")
+        if name not in names or not equals or not text:
+            raise ValueError(f"{override!r}: expected NAME=VALUE with NAME one of {', '.join(names)}")
         current = getattr(HeadSettings(), name)
         if name == "pen_limit" and text.lower() == "none":
             changes[name] = None
