@@ -29,17 +29,13 @@ def new_app(overrides=(), model_file=None, stroke_model_file=None, changes=None)
 
     from digitpad.app import App
     from digitpad.settings import RecognitionSettings, Settings
+    from training.overrides import replaced
 
-    defaults = RecognitionSettings()
-    names = {field.name for field in dataclasses.fields(RecognitionSettings)}
-    changes = dict(changes or {})
-    for override in overrides:
-        name, _, value = override.partition("=")
-        if name not in names or not value:
-            raise SystemExit(f"--set {override}: expected NAME=VALUE with NAME a RecognitionSettings field")
-        kind = type(getattr(defaults, name))
-        changes[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
-    settings = Settings(recognition=dataclasses.replace(defaults, **changes))
+    try:  # the overrides win over `changes`
+        recognition = replaced(dataclasses.replace(RecognitionSettings(), **dict(changes or {})), overrides)
+    except ValueError as error:
+        raise SystemExit(f"--set {error} (a RecognitionSettings field)") from None
+    settings = Settings(recognition=recognition)
     app = App(settings=settings, model_file=model_file, stroke_model_file=stroke_model_file,
               user_dir=pathlib.Path(tempfile.mkdtemp(prefix="digitpad-bench-")))
     app.flush()

@@ -71,16 +71,12 @@ def fold_prior(fold, pieces=None):
 
 def grouping_settings(base, overrides):
     """GroupingSettings `base` with "name=value" overrides."""
-    import dataclasses
+    from training.overrides import replaced
 
-    changes = {}
-    for override in overrides:
-        name, _, value = override.partition("=")
-        if name not in {field.name for field in dataclasses.fields(base)} or not value:
-            raise SystemExit(f"--grouping {override}: expected NAME=VALUE with NAME a GroupingSettings field")
-        kind = type(getattr(base, name))
-        changes[name] = value.lower() in ("1", "true", "yes") if kind is bool else kind(value)
-    return dataclasses.replace(base, **changes)
+    try:
+        return replaced(base, overrides)
+    except ValueError as error:
+        raise SystemExit(f"--grouping {error} (a GroupingSettings field)") from None
 
 
 def read_numbers(app, digits, count, rng, layout=None):

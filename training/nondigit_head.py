@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 from digitpad.nondigit import NonDigitReader, head_inputs, head_path, probability
-from training import nondigit_data
+from training import nondigit_data, overrides
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 
@@ -53,27 +53,6 @@ class HeadSettings:
 
 # train_model.py --quick
 QUICK = HeadSettings(nondigits=200, glyphs=50, outlines=20, mnist=200, pen_limit=200, epochs=2, heads=1)
-
-
-def with_overrides(settings: HeadSettings, overrides) -> HeadSettings:
-    """settings with "name=value" strings applied (--set outlines=2000): ints and floats as such,
-    pen_limit also "none". Raises ValueError naming what was wrong."""
-    names = [field.name for field in dataclasses.fields(HeadSettings)]
-    changes = {}
-    for override in overrides:
-        name, equals, text = override.partition("=")
-        if name not in names or not equals or not text:
-            raise ValueError(f"{override!r}: expected NAME=VALUE with NAME one of {', '.join(names)}")
-        current = getattr(HeadSettings(), name)
-        if name == "pen_limit" and text.lower() == "none":
-            changes[name] = None
-            continue
-        try:
-            changes[name] = float(text) if isinstance(current, float) else int(text)
-        except ValueError:
-            kind = "a number" if isinstance(current, float) else "a whole number"
-            raise ValueError(f"{override!r}: {name} takes {kind}, not {text!r}") from None
-    return dataclasses.replace(settings, **changes)
 
 
 def rows(drawings: nondigit_data.Drawings, readings: nondigit_data.Readings):
@@ -203,7 +182,7 @@ def main(argv=None) -> int:
                         help="change a HeadSettings field for this run, e.g. --set outlines=2000 (repeatable)")
     arguments = parser.parse_args(argv)
     try:
-        settings = with_overrides(HeadSettings(), arguments.set)
+        settings = overrides.replaced(HeadSettings(), arguments.set)
     except ValueError as error:
         parser.error(f"--set {error}")
     strokes = arguments.strokes or arguments.model.with_name("digitpad-strokes.tflite")
