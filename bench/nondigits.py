@@ -39,23 +39,24 @@ from folds import fold_prior
 
 def record(result, confident):
     """What decides a Result's verdict at any threshold: (scribble or empty, [(shape doubt,
-    confident enough, the reader's probability) per digit])."""
+    confident enough, the reader's probability, the digit read) per digit])."""
     from digitpad.recognition import NOT_A_DIGIT
 
     pieces = [(bool(digit.doubt) and digit.doubt != NOT_A_DIGIT and not digit.doubt.startswith("low confidence"),
-               digit.confidence >= confident, digit.not_digit) for digit in result.digits]
+               digit.confidence >= confident, digit.not_digit, digit.digit) for digit in result.digits]
     return result.scribble or not result.digits, pieces
 
 
 def sure_at(recorded, threshold):
     """Whether the number would be sure with not_digit_above = threshold."""
     refused, pieces = recorded
-    return not refused and all(not shape and confident and chance <= threshold for shape, confident, chance in pieces)
+    return not refused and all(not shape and confident and chance <= threshold
+                               for shape, confident, chance, _ in pieces)
 
 
 def refused_at(recorded, threshold):
     """Whether some piece would be "not a digit" at this threshold."""
-    return any(not shape and chance > threshold for shape, _, chance in recorded[1])
+    return any(not shape and chance > threshold for shape, _, chance, _ in recorded[1])
 
 
 def read_drawing(app, strokes):
@@ -199,7 +200,7 @@ def main():
               f"these are no figures on unseen kinds")
     conditions = [name for name in arguments.conditions.split(",") if name]
     everything = pen_digits.load(common.PEN_DIGITS)
-    summary = {}
+    summary, records = {}, {}
     for fold in arguments.fold or range(len(FOLDS)):
         folder = arguments.model_dir or arguments.folds_dir / f"fold-{fold}"
         changes = {} if arguments.model_dir else {"join_prior": fold_prior(fold)}  # the grouping learned without fold K
@@ -241,9 +242,13 @@ def main():
         print("  per family (sure at each threshold): " + "; ".join(
             f"{name} " + "/".join(f"{figures[t]['families'][name]:.0%}" for t in thresholds) for name in names))
         summary[fold] = figures
+        records[fold] = {"families": families_read, "sums": sums, "pieces": pieces, "digits": rows}
 
     common.OUT.mkdir(parents=True, exist_ok=True)
     (common.OUT / f"{arguments.tag}.json").write_text(json.dumps(summary, indent=2) + "\n")
+    # every reading, to study other thresholds without reading again: per fold, families {name:
+    # [record]}, sums and pieces [record], digits {kind: [(right, record)]} (record: see record())
+    (common.OUT / f"{arguments.tag}-records.json").write_text(json.dumps(records) + "\n")
     print_summary(summary)
 
 
