@@ -78,6 +78,8 @@ class TrainingConfig:
     # exposure: training/outliers.py); 0: none
     save_stage_one: pathlib.Path | None  # where to keep stage 1's model (for --base-model runs), or None
     stroke_model: bool  # also train the stroke model on the pen digits (digitpad-strokes.tflite)
+    stroke_outlier_share: float  # non-digit pen paths in the stroke model's pool, as a share of its
+    # digits (outlier exposure: StrokeTrainingSettings.outlier_share); 0: none
     grouping_prior: bool  # also learn the grouping prior from the pen digits (grouping-prior.json)
     grouping_prior_only: bool  # learn the grouping prior and nothing else
     nondigit: bool  # also train the not-a-digit reader (digitpad-nondigit.npz)
@@ -119,6 +121,9 @@ def parse_args(argv=None) -> TrainingConfig:
                         help="also save stage 1's model there (the fold runs start from it with --base-model)")
     parser.add_argument("--no-stroke-model", action="store_true",
                         help="train the image model only, not the stroke model beside it")
+    parser.add_argument("--stroke-outlier-share", type=float, default=0.0,
+                        help="non-digit pen paths in the stroke model's pool, as a share of its digits (outlier "
+                             "exposure; 0: none, the shipped recipe; tried: 0.25)")
     parser.add_argument("--no-grouping-prior", action="store_true", help="do not learn the grouping prior")
     parser.add_argument("--grouping-prior-only", action="store_true",
                         help="learn only the grouping prior (seconds), into --output-dir")
@@ -133,6 +138,8 @@ def parse_args(argv=None) -> TrainingConfig:
         parser.error("--pen-share must be between 0 and 1")
     if not 0.0 <= args.outlier_share < 1.0:
         parser.error("--outlier-share must be at least 0 and below 1")
+    if not 0.0 <= args.stroke_outlier_share <= 1.0:
+        parser.error("--stroke-outlier-share must be between 0 and 1")
     if args.hold_out_fold is not None and args.hold_out_fold not in range(len(FOLDS)):
         parser.error(f"--hold-out-fold must be 0-{len(FOLDS) - 1}")
     pen_training = not args.no_pen_training and args.finetune is None
@@ -175,6 +182,7 @@ def parse_args(argv=None) -> TrainingConfig:
         outlier_share=args.outlier_share,
         save_stage_one=args.save_stage_one,
         stroke_model=pen_training and not args.no_stroke_model,
+        stroke_outlier_share=args.stroke_outlier_share,
         grouping_prior=pen_training and not args.no_grouping_prior,
         grouping_prior_only=args.grouping_prior_only,
         nondigit=pen_training and not args.no_nondigit,
@@ -408,7 +416,8 @@ def train_strokes(config: TrainingConfig) -> dict:
     write output_dir/digitpad-strokes.tflite (+ .json of its figures); returns the figures."""
     from training.stroke_model import StrokeTrainingSettings, train_stroke_model
 
-    settings = StrokeTrainingSettings()  # its own seed, as in the fold runs of bench/stroke_folds.py
+    # its own seed, as in the fold runs of bench/stroke_folds.py
+    settings = StrokeTrainingSettings(outlier_share=config.stroke_outlier_share)
     if config.quick:  # a smoke run: one pass over one copy of a few hundred digits
         settings = dataclasses.replace(settings, epochs=1, copies=1)
     return train_stroke_model(config.output_dir / "digitpad-strokes.tflite", config.pen_data,
@@ -486,7 +495,9 @@ def evaluate(keras_path, lite_path, config: TrainingConfig, test_split, history,
     )
     metrics["chosen_weights"] = history["chosen_weights"]
     if strokes is not None:
-        metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "parameters", "seconds")}
+        metrics["stroke_model"] = {key: strokes[key] for key in ("digits", "hold_out_fold", "pool", "parameters",
+                                                                 "seconds")}
+        metrics["stroke_model"]["outlier_share"] = strokes["settings"]["outlier_share"]  # 0: the shipped recipe
     if nondigit is not None:
         metrics["nondigit"] = {key: nondigit[key] for key in ("rows", "not_digit_rows", "hold_out_fold", "seconds")}
     if config.pen_digits is not None:

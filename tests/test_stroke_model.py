@@ -26,6 +26,18 @@ def test_pool_shapes_and_labels(sample):
     assert np.isfinite(sequences).all()
 
 
+@pytest.mark.parametrize("share", [0.5, 1.0])
+def test_outlier_exposure_adds_non_digit_paths_labelled_as_such(sample, share):
+    from training.outliers import OUTLIER
+
+    sequences, labels = augmented_pool(sample[:10], StrokeTrainingSettings(copies=2, outlier_share=share), 0)
+    outliers = int(round(share * 20))
+    assert sequences.shape == (20 + outliers, 64, 5) and np.isfinite(sequences).all()
+    assert labels[:20].tolist() == [digit.label for digit in sample[:10]] * 2
+    assert labels[20:].tolist() == [OUTLIER] * outliers
+    assert np.abs(sequences[20:]).sum(axis=(1, 2)).min() > 0  # each one is a drawn path
+
+
 def test_pool_is_deterministic_given_a_seed(sample):
     first = augmented_pool(sample[:10], StrokeTrainingSettings(copies=2, seed=3))[0]
     again = augmented_pool(sample[:10], StrokeTrainingSettings(copies=2, seed=3))[0]

@@ -14,7 +14,9 @@ pytestmark = pytest.mark.slow
 
 
 def test_quick_run_end_to_end(tmp_path):
-    assert train_model.main(["--quick", "--output-dir", str(tmp_path), "--seed", "3"]) == 0
+    # with the stroke model's outlier-exposure trial (its loss, non-digit paths in its pool)
+    assert train_model.main(["--quick", "--output-dir", str(tmp_path), "--seed", "3",
+                             "--stroke-outlier-share", "0.5"]) == 0
     metrics = json.loads((tmp_path / "metrics.json").read_text())
     assert 0.5 < metrics["test_accuracy"] <= 1.0 and metrics["epochs_run"] == 2  # one per stage
     assert set(metrics["per_digit"]) == {str(d) for d in range(10)}
@@ -31,6 +33,7 @@ def test_quick_run_end_to_end(tmp_path):
     assert metrics["pen_training"] and len(load_prior(tmp_path / "grouping-prior.json")) > 1
     assert metrics["pen_digits"]["digits"] == "all, trained on"
     assert metrics["stroke_model"]["digits"] == 300 and metrics["stroke_model"]["hold_out_fold"] is None
+    assert metrics["stroke_model"]["pool"] == 450 and metrics["stroke_model"]["outlier_share"] == 0.5
     assert StrokeReader(tmp_path / "digitpad-strokes.tflite").predict_sequences(
         np.zeros((2, 64, 5), np.float32)).shape == (2, 10)
     reader = NonDigitReader(tmp_path / "digitpad-nondigit.npz", lean)  # it belongs to this image model
@@ -60,6 +63,7 @@ def test_stage_two_from_a_base_model_holding_out_a_fold(tmp_path):
 
 @pytest.mark.parametrize("arguments", [["--hold-out-fold", "3"], ["--pen-share", "1.5"], ["--pen-epochs", "0"],
                                        ["--outlier-share", "-0.1"], ["--outlier-share", "1"],
+                                       ["--stroke-outlier-share", "-0.1"], ["--stroke-outlier-share", "1.5"],
                                        ["--base-model", "/nonexistent.keras"],
                                        ["--no-pen-training", "--hold-out-fold", "0"],
                                        ["--finetune", "samples", "--save-stage-one", "stage1.keras"]])

@@ -14,6 +14,7 @@ import dataclasses
 
 import numpy as np
 
+from digitpad.stroke_features import strokes_to_sequence
 from training import nondigit_data, nondigits
 
 OUTLIER = -1  # the label of a non-digit in a stage-2 batch
@@ -46,7 +47,7 @@ def digit_or_outlier_crossentropy(weight: float = OutlierSettings.weight):
 
 class NonDigitDrawer:
     """Mouse-like drawings of the non-digit families a model may learn (all but group
-    hold_out_fold's), as the image model sees them."""
+    hold_out_fold's), as the image model or the stroke model sees them."""
 
     def __init__(self, hold_out_fold: int | None, settings: OutlierSettings = OutlierSettings()):
         self.families = [family.name for family in nondigits.training_families(hold_out_fold)
@@ -55,9 +56,16 @@ class NonDigitDrawer:
             raise ValueError("no non-digit families to draw")
         self.settings = settings
 
-    def images(self, count: int, rng: np.random.Generator) -> np.ndarray:
-        """`count` drawings -> (count, 28, 28) float32, white ink on black."""
+    def drawings(self, count: int, rng: np.random.Generator):
+        """`count` mouse-like drawings on the app's canvas -> [(family name, Strokes)]."""
         names = [nondigits.GLYPHS if rng.random() < self.settings.glyph_share else str(rng.choice(self.families))
                  for _ in range(count)]
-        return nondigit_data.images_of(nondigits.drawings(names, count, int(rng.integers(2**31)),
-                                                          nondigit_data.CANVAS_SIZE))
+        return nondigits.drawings(names, count, int(rng.integers(2**31)), nondigit_data.CANVAS_SIZE)
+
+    def images(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """`count` drawings -> (count, 28, 28) float32, white ink on black."""
+        return nondigit_data.images_of(self.drawings(count, rng))
+
+    def sequences(self, count: int, rng: np.random.Generator) -> np.ndarray:
+        """`count` drawings -> (count, 64, 5) float32 pen paths, as the stroke model reads them."""
+        return np.stack([strokes_to_sequence(strokes) for _, strokes in self.drawings(count, rng)]).astype(np.float32)

@@ -56,6 +56,8 @@ class StrokeTrainingSettings:
     # the file holds them all and gives the normalised geometric mean of their probabilities
     # (ensemble). One model's errors on the folds moved by a factor of two from seed to seed
     # (fold 0: 36-73 errors in 12,198 readings with the image model); two averaged: bench/README
+    outlier_share: float = 0.0  # non-digits in the pool, as a share of its digits (outlier exposure: pen
+    # paths of the families a model may learn, training/outliers.py; taught the uniform reading). 0: none
 
 
 PEN_AUGMENT = pen_render.PenAugmentSettings()  # the mouse-like drawing of training/pen_render.py, as is
@@ -151,8 +153,11 @@ def drawing_order_variant(digit: pen_digits.PenDigit, rng: np.random.Generator,
     return dataclasses.replace(digit, strokes=tuple(strokes))
 
 
-def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray, np.ndarray]:
-    """`copies` augmented drawings of each digit -> ((N, 64, 5) float32 sequences, (N,) int32 labels)."""
+def augmented_pool(digits, settings: StrokeTrainingSettings,
+                   hold_out_fold: int | None = None) -> tuple[np.ndarray, np.ndarray]:
+    """`copies` augmented drawings of each digit, and settings.outlier_share as many non-digits
+    besides (of the families group hold_out_fold's leaves) -> ((N, 64, 5) float32 sequences,
+    (N,) int32 labels, training/outliers.OUTLIER for a non-digit)."""
     rng = np.random.default_rng(settings.seed)
     count = len(digits) * settings.copies
     sequences = np.empty((count, SEQUENCE_LENGTH, len(CHANNELS)), np.float32)
@@ -166,6 +171,12 @@ def augmented_pool(digits, settings: StrokeTrainingSettings) -> tuple[np.ndarray
             sequences[row] = strokes_to_sequence(drawn)
             labels[row] = digit.label
             row += 1
+    outlier_count = int(round(settings.outlier_share * count))
+    if outlier_count:
+        from training.outliers import OUTLIER, NonDigitDrawer
+
+        sequences = np.concatenate([sequences, NonDigitDrawer(hold_out_fold).sequences(outlier_count, rng)])
+        labels = np.r_[labels, np.full(outlier_count, OUTLIER, np.int32)]
     return sequences, labels
 
 
@@ -205,8 +216,13 @@ def fit(sequences: np.ndarray, labels: np.ndarray, settings: StrokeTrainingSetti
     warmup = int(settings.warmup_epochs * steps_per_epoch)
     schedule = keras.optimizers.schedules.CosineDecay(
         settings.learning_rate / 10, max(1, total - warmup), warmup_target=settings.learning_rate, warmup_steps=warmup)
-    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4),
-                  loss="sparse_categorical_crossentropy", metrics=["accuracy"])
+    if (labels < 0).any():  # non-digits among them: the outlier-exposure loss (training/outliers.py)
+        from training.outliers import digit_or_outlier_crossentropy
+
+        loss, metrics = digit_or_outlier_crossentropy(), []
+    else:
+        loss, metrics = "sparse_categorical_crossentropy", ["accuracy"]
+    model.compile(optimizer=keras.optimizers.AdamW(schedule, weight_decay=1e-4), loss=loss, metrics=metrics)
     model.fit(sequences, labels, batch_size=settings.batch_size, epochs=settings.epochs, shuffle=True,
               verbose=verbose)
     if settings.precision != "float32":  # the same weights in a float32 model, for export
@@ -278,7 +294,7 @@ def train_stroke_model(output: pathlib.Path | str, pen_data: pathlib.Path | str 
     for number in range(settings.members):
         member = dataclasses.replace(settings, seed=settings.seed + number)
         begun = time.perf_counter()
-        sequences, labels = augmented_pool(digits, member)
+        sequences, labels = augmented_pool(digits, member, hold_out_fold)
         drawn = time.perf_counter()
         members.append(fit(sequences, labels, member, verbose))
         drawing, fitting = drawing + drawn - begun, fitting + time.perf_counter() - drawn
